@@ -1,0 +1,251 @@
+"""The `diplokg` command: a thin layer over the library.
+
+Every command turns a DiplokgError into one line on stderr (`diplokg: <file>: <reason>`)
+and the error's exit code; nothing already stored is lost when an input is bad.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import DiplokgError, QueryError
+
+DEFAULT_INPUT = "seeds"
+DEFAULT_OUT = "graphs"
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--store",
+        metavar="LOC",
+        default=None,
+        help="a directory (embedded Oxigraph; default .diplokg/store) or memory:",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="diplokg", description="Knowledge graphs of diplomacy news (Spanish articles -> RDF).")
+    parser.add_argument("--version", action="version", version=f"diplokg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="ingest articles and write Turtle, TriG and the HTML viewer")
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help=f"files or directories (default: {DEFAULT_INPUT}/)")
+    p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help=f"output directory (default: {DEFAULT_OUT}/)")
+    _store_arg(p)
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+    p = sub.add_parser("ingest", help="extract articles and store their graphs")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.md/.jsonl files or directories")
+    _store_arg(p)
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+    p = sub.add_parser("query", help="run SPARQL (text, --file or a named query)")
+    p.add_argument("sparql", nargs="?", help="the query text")
+    p.add_argument("--file", "-f", type=Path, help="read the query from a file")
+    p.add_argument("--name", "-n", help="run a named query (see --list)")
+    p.add_argument("--list", action="store_true", help="list the named queries and their parameters")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="K=V", help="bind a named query's parameter")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _store_arg(p)
+
+    p = sub.add_parser("export", help="write the stored graphs as RDF")
+    p.add_argument("--format", choices=("ttl", "trig", "nq", "nt", "jsonld"), default="trig")
+    p.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    _store_arg(p)
+
+    p = sub.add_parser("viz", help="write the interactive HTML viewer of the stored graph")
+    p.add_argument("-o", "--output", type=Path, default=Path(DEFAULT_OUT) / "diplokg.html")
+    _store_arg(p)
+
+    p = sub.add_parser("validate", help="check the stored graph against ontology/shapes.ttl (SHACL)")
+    p.add_argument("files", nargs="*", type=Path, help="validate these RDF files instead of the store")
+    _store_arg(p)
+
+    p = sub.add_parser("eval", help="score extraction against gold annotations (NAME.txt + NAME.gold.json)")
+    p.add_argument("gold_dir", type=Path)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser("articles", help="list stored articles")
+    _store_arg(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args) or 0
+    except DiplokgError as exc:
+        print(f"diplokg: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("diplokg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _open(args):
+    from .stores import open_store
+
+    return open_store(args.store)
+
+
+def _say(args, text: str) -> None:
+    if not getattr(args, "quiet", False):
+        print(text)
+
+
+def _ingest(args, inputs, store) -> None:
+    from .pipeline import ingest
+    from .read import iter_input_files, read_articles
+
+    # Read (and so validate) every input before anything is written.
+    articles = list(read_articles(list(iter_input_files(inputs))))
+    report = ingest(articles, store, on_article=lambda a, outcome: _say(args, f"{outcome:9} {a.id}"))
+    _say(args, report.summary() + f"; the store holds {store.count()} triples")
+
+
+def cmd_build(args) -> int:
+    from .pipeline import write_outputs
+
+    with _open(args) as store:
+        _ingest(args, args.inputs or [DEFAULT_INPUT], store)
+        written = write_outputs(store, Path(args.out))
+    for path in written:
+        _say(args, f"wrote {path}")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    with _open(args) as store:
+        _ingest(args, args.inputs, store)
+    return 0
+
+
+def cmd_query(args) -> int:
+    from .query import format_result, named_queries, run_named, run_query
+
+    if args.list:
+        for q in named_queries().values():
+            params = ", ".join(f"{p.name}{'?' if p.optional else ''}" for p in q.params)
+            print(f"{q.name:10} {q.description}" + (f"  [params: {params}]" if params else ""))
+        return 0
+    sources = [x for x in (args.sparql, args.file, args.name) if x]
+    if len(sources) != 1:
+        raise QueryError("give exactly one of: a SPARQL text, --file F, --name N (or --list)")
+    params = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"--param {item!r}: expected key=value")
+        params[key.strip()] = value
+    with _open(args) as store:
+        if args.name:
+            result = run_named(store, args.name, params)
+        else:
+            if params:
+                raise QueryError("--param applies to named queries (--name) only")
+            if args.file:
+                try:
+                    text = args.file.read_text(encoding="utf-8")
+                except OSError as exc:
+                    raise QueryError(f"{args.file}: cannot read ({exc.strerror})") from None
+            else:
+                text = args.sparql
+            result = run_query(store, text)
+        print(format_result(result, args.format), end="")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .export import export
+
+    with _open(args) as store:
+        if args.output:
+            export(store, args.format, args.output)
+        else:
+            sys.stdout.write(export(store, args.format))
+    return 0
+
+
+def cmd_viz(args) -> int:
+    from .viz import network_from_graph, write_html
+
+    with _open(args) as store:
+        ds = store.dataset()
+    from rdflib import Graph
+
+    union = Graph()
+    for s, p, o, _g in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    write_html(network_from_graph(union), args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from rdflib import Dataset, Graph
+
+    from .validate import validate
+
+    if args.files:
+        data = Graph()
+        for f in args.files:
+            try:
+                ds = Dataset()
+                ds.parse(f, format="trig" if f.suffix == ".trig" else None)
+                for s, p, o, _g in ds.quads((None, None, None, None)):
+                    data.add((s, p, o))
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise DiplokgError(f"{f}: cannot parse as RDF ({str(exc).splitlines()[0][:200]})") from None
+    else:
+        with _open(args) as store:
+            ds = store.dataset()
+        data = Graph()
+        for s, p, o, _g in ds.quads((None, None, None, None)):
+            data.add((s, p, o))
+    report = validate(data)
+    if report.conforms:
+        print(f"conforms: {len(data)} triples checked against ontology/shapes.ttl")
+        return 0
+    print(report.results_text)
+    print(f"does not conform: {report.violations} violation(s)", file=sys.stderr)
+    return 1
+
+
+def cmd_eval(args) -> int:
+    import json
+
+    from .evaluate import evaluate, format_report, report_json
+    from .extract import extract
+
+    report = evaluate(args.gold_dir, extract)
+    print(json.dumps(report_json(report), ensure_ascii=False, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def cmd_articles(args) -> int:
+    with _open(args) as store:
+        infos = store.articles()
+    print(f"{'id':30} {'issued':10} {'triples':>7}  title")
+    for info in infos:
+        print(f"{info.id:30} {info.issued or '':10} {info.triples:>7}  {info.title or ''}")
+    return 0
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "ingest": cmd_ingest,
+    "query": cmd_query,
+    "export": cmd_export,
+    "viz": cmd_viz,
+    "validate": cmd_validate,
+    "eval": cmd_eval,
+    "articles": cmd_articles,
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

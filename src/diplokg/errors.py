@@ -1,0 +1,31 @@
+"""One exception hierarchy; the CLI turns each into a one-line message and an exit code."""
+
+
+class DiplokgError(Exception):
+    """Base of every error diplokg raises on purpose. `exit_code` is what the CLI returns."""
+
+    exit_code = 1
+
+
+class InputError(DiplokgError):
+    """An input file cannot be read or has invalid content (the message names the file)."""
+
+    exit_code = 2
+
+
+class StoreError(DiplokgError):
+    """The store cannot be opened, read or written."""
+
+    exit_code = 3
+
+
+class QueryError(DiplokgError):
+    """A SPARQL query is invalid, unknown or badly parameterised."""
+
+    exit_code = 4
+
+
+class ResourceError(DiplokgError):
+    """A language resource (gazetteer, lexicon) is missing or malformed."""
+
+    exit_code = 5

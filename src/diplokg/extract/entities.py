@@ -1,0 +1,416 @@
+"""Entity mentions and their resolution into entities.
+
+Sources, from most to least trusted: the gazetteer (entity ruler), government bodies by
+pattern ("Ministerio de ...", "Cancillería argentina", "Gobierno del Perú"), delegations
+("una delegación de ..."), names with an acronym in brackets, person names (spaCy NER and
+names that follow a title), other places (spaCy NER). Surnames ("De Zela") resolve to the
+full name used elsewhere in the article; demonyms ("peruano") to their country.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..lang import load_json
+from ..model import Entity, Mention
+from ..rdf.iris import entity_key
+from .gazetteer import RULER_LABELS, Gazetteer, body_key
+
+_P = load_json("persons.json")
+NAME_PARTICLES = set(_P["name_particles"])
+NOT_NAMES = set(_P["not_names"])
+CAP = r"[A-ZÁÉÍÓÚÑÜ][\w'’\-\.]*"
+_WORD = re.compile(r"\S+")
+
+
+@dataclass
+class Span:
+    """A mention candidate (internal to extraction)."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+    source: str
+    key: str | None = None
+    country: str | None = None  # the state a body, place or delegation belongs to
+    function: str | None = None
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: "Span") -> bool:
+        return self.start <= other.start and other.end <= self.end and self != other
+
+
+@dataclass
+class EntityIndex:
+    """The article's mentions with their entity keys, and the entities they build."""
+
+    text: str
+    mentions: list[Span]
+    entities: dict[str, Entity]
+    home_country: str | None
+    demonym_mentions: list[Span] = field(default_factory=list)
+
+    def at(self, start: int, end: int, types: tuple[str, ...] | None = None) -> list[Span]:
+        """Mentions inside [start, end), outermost first."""
+        found = [m for m in self.mentions if start <= m.start and m.end <= end and (types is None or m.type in types)]
+        return sorted(found, key=lambda m: (m.start, -m.end))
+
+    def maximal(self, start: int, end: int) -> list[Span]:
+        """Mentions inside [start, end) that no other mention there contains."""
+        inside = self.at(start, end)
+        return [m for m in inside if not any(o.contains(m) for o in inside)]
+
+    def label(self, key: str) -> str:
+        e = self.entities.get(key)
+        return e.label if e else key
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for comparing names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def detect(doc, gaz: Gazetteer) -> list[Span]:
+    text = doc.text
+    spans: list[Span] = []
+    spans += _gazetteer_spans(doc, gaz)
+    spans += _body_spans(text, gaz, spans)
+    spans += _acronym_org_spans(text, gaz, spans)
+    spans += _delegation_spans(doc, spans)
+    spans += _person_spans(doc, gaz, spans)
+    spans += _place_spans(doc, gaz, spans)
+    return sorted(spans, key=lambda s: (s.start, -s.end))
+
+
+def _gazetteer_spans(doc, gaz: Gazetteer) -> list[Span]:
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in RULER_LABELS or not ent.ent_id_:
+            continue
+        entry = gaz.entries.get(ent.ent_id_)
+        if entry is None:
+            continue
+        out.append(Span(ent.start_char, ent.end_char, entry.type, ent.text, "gazetteer", entry.key, entry.country, entry.function))
+    return out
+
+
+def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
+    """Government bodies by pattern: a head, its capitalised complement, and its state."""
+    heads = "|".join(re.escape(h) for h in gaz.body_heads)
+    conn = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|y|e|en)"
+    cap_seq = rf"{CAP}(?:\s+{conn}\s+{CAP}|\s+{CAP})*"
+    # "Ministerio de Economía, Planificación y Desarrollo": commas only inside a final "y X" list.
+    complement = rf"(?:\s+{conn}\s+(?:(?:la|las|los|el)\s+)?{cap_seq}(?:(?:,\s+{cap_seq})*\s+(?:y|e)\s+{cap_seq})?)*"
+    demonyms = "|".join(sorted((re.escape(d) for d in gaz.demonyms), key=len, reverse=True))
+    pattern = re.compile(rf"\b(?P<head>{heads})(?P<comp>{complement})(?:\s+(?P<dem>{demonyms})\b)?")
+    out = []
+    for m in pattern.finditer(text):
+        start, end = m.span()
+        head = m.group("head")
+        comp = m.group("comp") or ""
+        dem = m.group("dem")
+        if dem and head not in gaz.demonym_suffix_heads:
+            end = m.end("comp") if comp else m.end("head")
+            dem = None
+        if not comp and not dem and head not in ("Cancillería", "Consejo de Ministros", "Ejecutivo"):
+            continue  # a bare "Gobierno" or "Ministerio" is not a name
+        surface = text[start:end]
+        # Keep a gazetteer country at the end inside the name, and note it as the body's state.
+        country = gaz.demonyms.get(dem.lower()) if dem else None
+        core = surface
+        for g in taken:
+            if g.type == "Country" and start <= g.start and g.end == end:
+                tail = text[start : g.start].rstrip()
+                tail_m = re.search(r"\s+(?:de|del|de\s+la)$", tail)
+                if tail_m:
+                    country = g.key
+                    core = text[start : start + tail_m.start()]
+        if any(g.start <= start and end <= g.end and g.type != "Country" for g in taken):
+            continue  # inside a gazetteer name
+        function = gaz.body_functions.get(re.sub(r"\s+", " ", _strip_demonym(core, gaz).lower()))
+        out.append(Span(start, end, "GovernmentBody", surface, "body-pattern", None, country, function))
+    return out
+
+
+def _strip_demonym(text: str, gaz: Gazetteer) -> str:
+    words = text.split()
+    if len(words) > 1 and words[-1].lower() in gaz.demonyms:
+        return " ".join(words[:-1])
+    return text
+
+
+def _acronym_org_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
+    """'Yacimientos de Litio Bolivianos (YLB)': a capitalised name followed by its acronym."""
+    conn = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|y|e|el|la|en)"
+    pattern = re.compile(rf"(?P<name>{CAP}(?:\s+(?:{conn}\s+)?{CAP})+)\s+\((?P<acr>[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ]{{1,9}})\)")
+    out = []
+    for m in pattern.finditer(text):
+        start, end = m.span("name")
+        words = m.group("name").split()
+        while words and (words[0] in NOT_NAMES or words[0].lower() in ("el", "la", "los", "las")):
+            start += len(words[0]) + 1
+            words = words[1:]
+            start = text.index(words[0], start - 1) if words else start
+        if len(words) < 2:
+            continue
+        name = text[start:end]
+        if any(s.overlaps(Span(start, end, "", "", "")) and not (start <= s.start and s.end <= end) for s in taken):
+            continue
+        if gaz.by_surface.get(m.group("acr")) or gaz.by_surface.get(name):
+            continue  # the gazetteer already knows it
+        head = words[0]
+        etype = "GovernmentBody" if head in gaz.body_heads else "Organization"
+        out.append(Span(start, m.end("acr") + 1, etype, text[start : m.end("acr") + 1], "acronym", None))
+    return out
+
+
+def _delegation_spans(doc, taken: list[Span]) -> list[Span]:
+    """'una delegación de especialistas ...', 'la Misión de Observación Electoral 2026'."""
+    out = []
+    for tok in doc:
+        lower = tok.lower_
+        if lower not in ("delegación", "misión", "comitiva"):
+            continue
+        if tok.text[0].isupper() and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("de", "del"):
+            # A named mission: "Misión de Observación Electoral 2026".
+            j = tok.i + 1
+            while j + 1 < len(doc) and (doc[j + 1].text[:1].isupper() or doc[j + 1].like_num or doc[j + 1].lower_ in ("de", "del", "la")):
+                j += 1
+            while doc[j].lower_ in ("de", "del", "la"):
+                j -= 1
+            if j > tok.i + 1:
+                span = doc[tok.i : j + 1]
+                out.append(Span(span.start_char, span.end_char, "Delegation", span.text, "delegation"))
+            continue
+        # A described delegation: the noun and its "de ..." complement (not relative clauses).
+        comps = [c for c in tok.rights if c.dep_ in ("nmod", "amod") and not c.is_punct]
+        has_de = any(any(g.lower_ in ("de", "del") for g in c.children if g.dep_ == "case") for c in comps)
+        if not has_de:
+            continue
+        end_tok = tok
+        for c in comps:
+            sub = list(c.subtree)
+            if any(t.pos_ in ("VERB", "AUX") or t.text in ",;:()" for t in sub):
+                break
+            end_tok = sub[-1] if sub[-1].i > end_tok.i else end_tok
+        span = doc[tok.i : end_tok.i + 1]
+        if len(span) < 3:
+            continue
+        out.append(Span(span.start_char, span.end_char, "Delegation", span.text, "delegation"))
+    return out
+
+
+def _is_name_token(tok) -> bool:
+    t = tok.text
+    return bool(t) and (t[0].isupper() and not t.isupper() or (t.isupper() and len(t) <= 3 and t.isalpha() and False))
+
+
+def _person_spans(doc, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
+    text = doc.text
+    cands: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ == "PER":
+            cands.append((ent.start, ent.end))
+    # Names that follow a title or a place-name first name ("Santiago Peña").
+    for ent in doc.ents:
+        if ent.label_ == "PLACE" and ent.end < len(doc) and len(ent) == 1:
+            nxt = doc[ent.end]
+            if nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and not nxt.ent_type_ in RULER_LABELS:
+                j = ent.end
+                while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
+                    j += 1
+                cands.append((ent.start, j))
+    out: list[Span] = []
+    for s, e in cands:
+        toks = list(doc[s:e])
+        # trim non-name tokens at the edges
+        while toks and (not toks[0].text[:1].isupper() or toks[0].text in NOT_NAMES or toks[0].is_punct):
+            toks = toks[1:]
+        while toks and (not toks[-1].text[:1].isupper() or toks[-1].is_punct or toks[-1].text in NOT_NAMES):
+            toks = toks[:-1]
+        if not toks:
+            continue
+        if any(t.text in NOT_NAMES for t in toks if t.text[:1].isupper()):
+            continue
+        if any(t.lower_ in gaz.title_by_form for t in toks):
+            continue
+        if any(not (t.text[:1].isupper() or t.lower_ in NAME_PARTICLES or t.text in "-'’") for t in toks):
+            continue
+        if len(toks) == 1 and toks[0].is_sent_start and toks[0].pos_ not in ("PROPN",):
+            continue
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        cand = Span(start, end, "Person", text[start:end], "ner")
+        if any(cand.overlaps(t) for t in taken):
+            clash = [t for t in taken if cand.overlaps(t)]
+            if any(t.source != "gazetteer" or t.type != "Place" for t in clash):
+                continue
+        if gaz.by_surface.get(cand.text) or fold(cand.text) in {fold(x) for x in ()}:
+            continue
+        out.append(cand)
+    # de-duplicate identical spans
+    uniq = {(s.start, s.end): s for s in out}
+    return list(uniq.values())
+
+
+def _place_spans(doc, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
+    text = doc.text
+    out = []
+    heads = "|".join(re.escape(h) for h in gaz.place_heads)
+    for ent in doc.ents:
+        if ent.label_ != "LOC":
+            continue
+        toks = [t for t in ent if not t.is_punct or t.text in ".-"]
+        while toks and (toks[0].lower_ in ("el", "la", "los", "las") or toks[0].text in NOT_NAMES):
+            toks = toks[1:]
+        if not toks or not toks[0].text[:1].isupper():
+            continue
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        cand = Span(start, end, "Place", text[start:end], "ner")
+        if any(cand.overlaps(t) for t in taken + out):
+            continue
+        if any(t.lower_ in gaz.title_by_form or t.text in gaz.body_heads for t in toks):
+            continue
+        before = text[max(0, start - 30) : start]
+        hm = re.search(rf"\b(?P<h>{heads})\s+(?:(?:de|del)\s+)?$", before)
+        if hm:
+            cand = Span(start - (len(before) - hm.start()), end, "Place", "", "ner")
+            cand.text = text[cand.start : cand.end]
+        out.append(cand)
+    return out
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def resolve(doc, spans: list[Span], gaz: Gazetteer) -> EntityIndex:
+    """Give every mention its entity key and build the article's entities."""
+    text = doc.text
+    demonym_spans = _demonym_spans(doc, gaz, spans)
+    home = _home_country(text, spans, demonym_spans, gaz)
+    persons = _cluster_persons([s for s in spans if s.type == "Person"])
+    for s in spans:
+        if s.key:
+            continue
+        if s.type == "Person":
+            s.key = persons.get((s.start, s.end))
+        elif s.type == "GovernmentBody":
+            s.country = s.country or _body_country(s, gaz, home)
+            s.key = body_key(s.text if not s.country else _core_name(s, gaz), s.country, s.function)
+        elif s.type == "Place":
+            s.key = entity_key("Place", s.text)
+        elif s.type in ("Delegation", "Organization"):
+            name = re.sub(r"\s*\([^)]*\)$", "", s.text)
+            s.key = entity_key(s.type, re.sub(r"^(?:una?|el|la|los|las)\s+", "", name, flags=re.I))
+    spans = [s for s in spans if s.key]
+    entities = _build_entities(spans + demonym_spans, gaz, text)
+    return EntityIndex(text, spans, entities, home, demonym_spans)
+
+
+def _core_name(s: Span, gaz: Gazetteer) -> str:
+    return _strip_demonym(re.sub(r"\s+(?:de|del|de\s+la)\s+[^,]+$", "", s.text) if s.country else s.text, gaz)
+
+
+def _body_country(s: Span, gaz: Gazetteer, home: str | None) -> str | None:
+    return home
+
+
+def _demonym_spans(doc, gaz: Gazetteer, spans: list[Span]) -> list[Span]:
+    out = []
+    for tok in doc:
+        key = gaz.demonyms.get(tok.lower_)
+        if not key or tok.lower_ in gaz.ambiguous_demonyms and tok.pos_ != "ADJ":
+            continue
+        if tok.text[:1].isupper() and not tok.is_sent_start:
+            continue  # "Irlandés" as a surname, "Unidos" inside a name
+        if any(s.start <= tok.idx < s.end and s.type != "GovernmentBody" for s in spans):
+            continue
+        out.append(Span(tok.idx, tok.idx + len(tok.text), "Country", tok.text, "demonym", key))
+    return out
+
+
+def _home_country(text: str, spans: list[Span], demonyms: list[Span], gaz: Gazetteer) -> str | None:
+    """The state whose point of view the article takes: the dateline's, else the most named."""
+    head = text[:200]
+    dateline = re.search(r"^([A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ .'-]+),\s", head, re.M)
+    if dateline:
+        for s in spans:
+            if s.start == dateline.start(1) and s.type == "Place":
+                entry = gaz.entry(s.key)
+                if entry and entry.country:
+                    return entry.country
+    counts = Counter(s.key for s in spans + demonyms if s.type == "Country")
+    for s in spans:
+        if s.type == "GovernmentBody" and s.country:
+            counts[s.country] += 1
+    if not counts:
+        return None
+    first = {}
+    for s in sorted(spans + demonyms, key=lambda s: s.start):
+        if s.type == "Country":
+            first.setdefault(s.key, s.start)
+    return max(counts, key=lambda k: (counts[k], -first.get(k, 0)))
+
+
+def _name_tokens(name: str) -> list[str]:
+    return [fold(w) for w in re.findall(r"[\w'’\-\.]+", name)]
+
+
+def _cluster_persons(spans: list[Span]) -> dict[tuple[int, int], str]:
+    """Full names get keys; shorter references join the full name they are part of."""
+    ordered = sorted(spans, key=lambda s: -len(_name_tokens(s.text)))
+    clusters: list[tuple[list[str], str]] = []
+    keys: dict[tuple[int, int], str] = {}
+    for s in ordered:
+        toks = [t for t in _name_tokens(s.text)]
+        match = None
+        for full, key in clusters:
+            if _is_sub(toks, full):
+                match = key
+                break
+        if match is None:
+            if len([t for t in toks if t not in NAME_PARTICLES]) < 2:
+                continue  # a lone surname that names nobody else in the article
+            match = entity_key("Person", s.text)
+            clusters.append((toks, match))
+        keys[(s.start, s.end)] = match
+    return keys
+
+
+def _is_sub(short: list[str], full: list[str]) -> bool:
+    n = len(short)
+    return any(full[i : i + n] == short for i in range(len(full) - n + 1))
+
+
+def _build_entities(spans: list[Span], gaz: Gazetteer, text: str) -> dict[str, Entity]:
+    grouped: dict[str, list[Span]] = {}
+    for s in spans:
+        grouped.setdefault(s.key, []).append(s)
+    out = {}
+    for key, group in grouped.items():
+        entry = gaz.entry(key)
+        etype = entry.type if entry else group[0].type
+        surfaces = list(dict.fromkeys(s.text for s in sorted(group, key=lambda s: s.start)))
+        if entry and entry.type != "GovernmentBody":
+            label = entry.name
+        else:
+            named = [x for x in surfaces if x[:1].isupper()] or surfaces
+            label = max(named, key=lambda x: (len(x.split()), len(x)))
+            if etype == "Delegation":
+                label = re.sub(r"^(?:una?|el|la|los|las)\s+", "", label, flags=re.I)
+            if etype == "Organization":
+                label = re.sub(r"\s*\([^)]*\)$", "", label)
+                acr = re.search(r"\(([^)]*)\)$", max(surfaces, key=len))
+                if acr:
+                    surfaces.append(acr.group(1))
+        aliases = tuple(a for a in dict.fromkeys(surfaces) if a != label and fold(a) != fold(label))
+        labels = (("en", entry.en),) if entry and entry.en else ()
+        mentions = tuple(Mention(s.start, s.end, text[s.start : s.end]) for s in sorted(group, key=lambda s: s.start))
+        out[key] = Entity(key, etype, label, aliases, labels, entry.wikidata if entry else None, mentions)
+    return out

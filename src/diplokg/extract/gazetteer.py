@@ -1,0 +1,157 @@
+"""The language pack's gazetteers as lookups and as entity-ruler patterns.
+
+Every entry gets a stable key (`country/peru`, `org/organizacion-de-los-estados-americanos`)
+from its canonical Spanish name, so the same entity has the same IRI in every article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..lang import load_json, load_jsonl
+from ..rdf.iris import entity_key, slug
+
+# spaCy entity labels used by our ruler -> ontology entity types.
+RULER_LABELS = {
+    "COUNTRY": "Country",
+    "INTORG": "InternationalOrganization",
+    "GOVBODY": "GovernmentBody",
+    "PLACE": "Place",
+}
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    key: str
+    type: str
+    name: str
+    en: str | None = None
+    wikidata: str | None = None
+    country: str | None = None  # key of the country a place or body belongs to
+    surfaces: tuple[str, ...] = ()
+    function: str | None = None  # for government bodies: "foreign-ministry", ...
+
+
+@dataclass(frozen=True)
+class Title:
+    title: str
+    forms: tuple[str, ...]
+    en: str | None
+    of: str  # Country | InternationalOrganization | GovernmentBody | any
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    entries: dict[str, GazEntry]  # key -> entry
+    by_surface: dict[str, str]  # exact surface form -> key
+    demonyms: dict[str, str]  # lower-case demonym -> country key
+    ambiguous_demonyms: frozenset[str]
+    country_by_name: dict[str, str]  # casefolded name/alias -> country key
+    titles: tuple[Title, ...]
+    title_by_form: dict[str, Title]
+    body_functions: dict[str, str]  # lower-case body name -> function id
+    demonym_suffix_heads: frozenset[str]
+    body_heads: tuple[str, ...]
+    place_heads: tuple[str, ...]
+
+    def entry(self, key: str | None) -> GazEntry | None:
+        return self.entries.get(key) if key else None
+
+    def country_of_name(self, text: str) -> str | None:
+        return self.country_by_name.get(_fold(text))
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip()).casefold()
+
+
+def _strip_article(text: str) -> str:
+    return re.sub(r"^(?:el|la|los|las)\s+", "", text, flags=re.I)
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    entries: dict[str, GazEntry] = {}
+    by_surface: dict[str, str] = {}
+    demonyms: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    country_by_name: dict[str, str] = {}
+
+    def add(entry: GazEntry) -> None:
+        entries[entry.key] = entry
+        for s in entry.surfaces:
+            by_surface.setdefault(s, entry.key)
+
+    for row in load_jsonl("countries.jsonl"):
+        key = entity_key("Country", row["name"])
+        surfaces = tuple(dict.fromkeys([row["name"], *row.get("aliases", ()), *row.get("abbreviations", ())]))
+        add(GazEntry(key, "Country", row["name"], row.get("en"), row.get("wikidata"), None, surfaces))
+        for s in (row["name"], *row.get("aliases", ())):
+            country_by_name.setdefault(_fold(s), key)
+        for d in row.get("demonyms", ()):
+            demonyms.setdefault(d.lower(), key)
+        ambiguous.update(d.lower() for d in row.get("ambiguous_demonyms", ()))
+    countries = {e.name: e.key for e in entries.values() if e.type == "Country"}
+
+    for row in load_jsonl("organizations.jsonl"):
+        key = entity_key("InternationalOrganization", row["name"])
+        surfaces = tuple(dict.fromkeys([row["name"], *row.get("acronyms", ()), *row.get("aliases", ())]))
+        add(GazEntry(key, "InternationalOrganization", row["name"], row.get("en"), row.get("wikidata"), None, surfaces))
+
+    for row in load_jsonl("places.jsonl"):
+        key = entity_key("Place", row["name"])
+        surfaces = tuple(dict.fromkeys([row["name"], *row.get("aliases", ())]))
+        add(GazEntry(key, "Place", row["name"], row.get("en"), row.get("wikidata"), countries.get(row.get("country", "")), surfaces))
+
+    funcs = load_json("bodies_functions.json")
+    body_functions = {name: fid for fid, names in funcs["functions"].items() for name in names}
+    for row in load_jsonl("bodies.jsonl"):
+        country = countries.get(row.get("country", ""))
+        function = body_functions.get(row["name"].lower())
+        key = body_key(row["name"], country, function)
+        surfaces = tuple(dict.fromkeys([row["name"], *row.get("aliases", ())]))
+        add(GazEntry(key, "GovernmentBody", row["name"], row.get("en"), row.get("wikidata"), country, surfaces, function))
+
+    titles = tuple(
+        Title(r["title"], tuple(dict.fromkeys([r["title"], *r.get("forms", ())])), r.get("en"), r.get("of", "any"))
+        for r in load_jsonl("titles.jsonl")
+    )
+    title_by_form = {f.lower(): t for t in titles for f in t.forms}
+    heads = tuple(r["head"] for r in load_jsonl("body_patterns.jsonl"))
+    forms = tuple(f for r in load_jsonl("body_patterns.jsonl") for f in r.get("forms", [r["head"]]))
+    return Gazetteer(
+        entries=entries,
+        by_surface=by_surface,
+        demonyms=demonyms,
+        ambiguous_demonyms=frozenset(ambiguous),
+        country_by_name=country_by_name,
+        titles=titles,
+        title_by_form=title_by_form,
+        body_functions=body_functions,
+        demonym_suffix_heads=frozenset(funcs["demonym_suffix_heads"]),
+        body_heads=tuple(sorted(set(forms) | set(heads), key=len, reverse=True)),
+        place_heads=tuple(sorted(load_json("places_heads.json")["heads"], key=len, reverse=True)),
+    )
+
+
+def body_key(name: str, country: str | None, function: str | None) -> str:
+    """A body is its function (or name) within its state: body/foreign-ministry-peru."""
+    base = function or slug(_strip_article(name))
+    suffix = country.split("/", 1)[1] if country else ""
+    return f"body/{base}-{suffix}" if suffix else f"body/{base}"
+
+
+def entity_ruler_patterns() -> list[dict]:
+    """Phrase patterns for spaCy's entity ruler, one per surface form (places also in capitals)."""
+    gaz = load_gazetteer()
+    labels = {v: k for k, v in RULER_LABELS.items()}
+    patterns = []
+    for entry in gaz.entries.values():
+        label = labels[entry.type]
+        for surface in entry.surfaces:
+            patterns.append({"label": label, "pattern": surface, "id": entry.key})
+            if entry.type == "Place" and surface.upper() != surface:
+                patterns.append({"label": label, "pattern": surface.upper(), "id": entry.key})  # datelines
+    return patterns

@@ -1,0 +1,166 @@
+"""Titles of office and the posts they give their holders.
+
+"el embajador peruano Alfredo Ferrero" -> Ferrero holds 'embajador' of Perú;
+"X, ministro de Relaciones Exteriores de Brasil" -> X holds 'ministro de relaciones
+exteriores' of Brasil. A title with no name beside it ("el canciller chileno") is kept as
+a reference that later resolves to the person who holds that post in the article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Mention, Position
+from .entities import CAP, EntityIndex, Span, fold
+from .gazetteer import Gazetteer, Title
+
+# Titles that name the same post ("canciller" = "ministro de relaciones exteriores").
+_EQUIVALENT = {
+    "canciller": "foreign-minister",
+    "ministro de relaciones exteriores": "foreign-minister",
+    "ministro de asuntos exteriores": "foreign-minister",
+    "ministro de exteriores": "foreign-minister",
+    "jefe de la diplomacia": "foreign-minister",
+    "secretario de relaciones exteriores": "foreign-minister",
+}
+_COUNTERPART_WORDS = ("homólogo", "homóloga", "homólogos", "homólogas", "par", "pares", "contraparte")
+
+
+@dataclass
+class TitleSpan:
+    start: int
+    end: int
+    title: str  # normalized lower-case phrase
+    base: Title | None
+    of: str | None = None
+    holder: str | None = None
+    counterpart_word: bool = False
+
+
+def post_class(title: str) -> str:
+    """Titles that denote the same post share a class."""
+    t = fold(title)
+    for name, cls in _EQUIVALENT.items():
+        if t == fold(name) or t.startswith(fold(name) + " "):
+            return cls
+    return t
+
+
+def normalize_title(text: str) -> str:
+    t = re.sub(r"\s+", " ", text.strip().lower())
+    words = t.split()
+    # masculine singular for the common feminine forms
+    fem = {"ministra": "ministro", "secretaria": "secretario", "embajadora": "embajador", "presidenta": "presidente",
+           "vicepresidenta": "vicepresidente", "viceministra": "viceministro", "subsecretaria": "subsecretario",
+           "cancillera": "canciller", "encargada": "encargado", "vocera": "vocero", "consejera": "consejero", "directora": "director"}
+    return " ".join(fem.get(w, w) for w in words)
+
+
+def find_titles(text: str, index: EntityIndex, gaz: Gazetteer) -> list[TitleSpan]:
+    forms = sorted({f for t in gaz.titles for f in t.forms} | set(_COUNTERPART_WORDS), key=len, reverse=True)
+    conn = r"(?:de|del|de\s+la|de\s+los|de\s+las|para|y|e)"
+    cap_seq = rf"{CAP}(?:\s+{CAP})*"
+    comp = rf"(?:\s+{conn}\s+(?:la\s+|el\s+|los\s+|las\s+)?{cap_seq}(?:\s+{conn}\s+{cap_seq})*(?:,\s+{cap_seq}\s+(?:y|e)\s+{cap_seq})?)?"
+    pattern = re.compile(rf"\b(?P<form>{'|'.join(re.escape(f) for f in forms)})\b(?P<comp>{comp})", re.I)
+    out: list[TitleSpan] = []
+    for m in pattern.finditer(text):
+        form = m.group("form")
+        if form[0].isupper() and m.start() > 0 and text[m.start() - 2 : m.start()].strip() not in ("", ".", "\n") and not text[m.start() - 1] in "\n":
+            # Capitalised mid-sentence: part of a name ("Secretaría") rather than a title, unless after a line start.
+            if form.lower() not in gaz.title_by_form:
+                continue
+        start, end = m.start(), m.end()
+        if any(s.start <= start < s.end and s.type in ("GovernmentBody", "InternationalOrganization", "Person") for s in index.mentions):
+            continue  # "Secretaría General" inside a body name
+        base = gaz.title_by_form.get(form.lower())
+        ts = TitleSpan(start, end, normalize_title(text[start:end]), base, counterpart_word=form.lower() in _COUNTERPART_WORDS)
+        _split_of(ts, text, index, gaz)
+        out.append(ts)
+    return out
+
+
+def _split_of(ts: TitleSpan, text: str, index: EntityIndex, gaz: Gazetteer) -> None:
+    """Find whose post it is: a state or organization in the complement, a demonym after it."""
+    inside = index.maximal(ts.start, ts.end)
+    for s in reversed(inside):
+        if s.type in ("Country", "InternationalOrganization"):
+            ts.of = s.key
+            head = text[ts.start : s.start]
+            head = re.sub(r"\s+(?:de|del|de\s+la|de\s+los|de\s+las)\s*$", "", head, flags=re.I)
+            ts.title = normalize_title(head)
+            break
+        if s.type == "GovernmentBody":
+            ts.of = s.country
+            break
+    after = text[ts.end : ts.end + 40]
+    dem = re.match(r"\s+(\w+)", after)
+    if dem and dem.group(1).lower() in gaz.demonyms and not dem.group(1)[0].isupper():
+        ts.of = gaz.demonyms[dem.group(1).lower()]
+        ts.end = ts.end + dem.end()
+    elif ts.of is None:
+        ofm = re.match(r"\s+(?:de|del|de\s+la|de\s+los)\s+", after)
+        if ofm:
+            for s in index.mentions:
+                if s.start == ts.end + ofm.end() and s.type in ("Country", "InternationalOrganization", "GovernmentBody"):
+                    ts.of = s.key if s.type != "GovernmentBody" else s.country
+                    ts.end = s.end
+                    break
+    loc = re.match(r"\s+en\s+", text[ts.end : ts.end + 10])
+    if loc and ts.base and ts.base.title.startswith(("embajador", "cónsul", "encargado de negocios", "representante")):
+        for s in index.mentions:
+            if s.start == ts.end + loc.end() and s.type in ("Country", "Place"):
+                ts.title = normalize_title(text[ts.start : s.end]) if ts.of is None else ts.title + " en " + s.text.lower()
+                ts.end = s.end
+                break
+
+
+def attach_holders(titles: list[TitleSpan], index: EntityIndex, text: str) -> None:
+    """A person right after a title ("el canciller X", "su homólogo, X") or right before it
+    ("X, ministro de ...") holds it."""
+    persons = sorted((m for m in index.mentions if m.type == "Person"), key=lambda m: m.start)
+    for ts in titles:
+        for p in persons:
+            gap = text[ts.end : p.start]
+            if 0 <= len(gap) <= 3 and re.fullmatch(r"[\s,]*", gap):
+                ts.holder = p.key
+                break
+        if ts.holder:
+            continue
+        for p in reversed(persons):
+            gap = text[p.end : ts.start]
+            if 0 <= len(gap) <= 12 and re.fullmatch(r",\s+(?:(?:el|la|actual|nuevo|nueva)\s+)?", gap):
+                ts.holder = p.key
+                break
+
+
+def positions_from_titles(titles: list[TitleSpan], index: EntityIndex, text: str, gaz: Gazetteer) -> list[Position]:
+    """One Position per holder and post; titles with no `of` take the article's home state
+    (a state post) or stay without one."""
+    out: dict[tuple, Position] = {}
+    for ts in titles:
+        if not ts.holder:
+            continue
+        title = ts.title
+        if ts.counterpart_word:
+            # 'su homólogo chileno, X': X holds the post of the official it mirrors.
+            mirror = _mirrored(ts, titles)
+            if mirror is None:
+                continue
+            title = mirror.title if mirror.of is None or mirror.of != ts.of else mirror.title
+        of = ts.of
+        if of is None and ts.base is not None and ts.base.of in ("Country", "any"):
+            of = index.home_country
+        key = (ts.holder, post_class(title), of)
+        if key in out:
+            continue
+        start = min(ts.start, *(m.start for m in index.mentions if m.key == ts.holder and abs(m.start - ts.end) <= 3 or m.key == ts.holder and abs(ts.start - m.end) <= 12))
+        end = max(ts.end, *(m.end for m in index.mentions if m.key == ts.holder and abs(m.start - ts.end) <= 3 or m.key == ts.holder and abs(ts.start - m.end) <= 12))
+        out[key] = Position(ts.holder, title, of, Mention(start, end, text[start:end]))
+    return list(out.values())
+
+
+def _mirrored(ts: TitleSpan, titles: list[TitleSpan]) -> TitleSpan | None:
+    """The nearest title before 'homólogo' held by someone else (within ~400 characters)."""
+    before = [t for t in titles if t.end <= ts.start and not t.counterpart_word and t.holder != ts.holder and ts.start - t.end < 400]
+    return before[-1] if before else None

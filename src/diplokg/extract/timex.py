@@ -1,0 +1,246 @@
+"""Spanish time expressions: find them in running text, then resolve them.
+
+Finding is independent of the article date; resolving anchors the words to the
+publication date and, for bare weekdays and months, to the tense of the event they
+date ("viajará el jueves" is the next Thursday, "se reunió el martes" the last one).
+Values are ISO strings at day, month or year precision (xsd:date, gYearMonth, gYear).
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import replace
+from datetime import date, timedelta
+
+from ..lang import load_json
+from ..model import TimeExpr
+
+_T = load_json("time.json")
+MONTHS: dict[str, int] = _T["months"]
+WEEKDAYS: dict[str, int] = _T["weekdays"]
+NUMBER_WORDS: dict[str, int] = _T["number_words"]
+
+_M = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_NUMW = "|".join(sorted((w for w in NUMBER_WORDS if " " not in w), key=len, reverse=True))
+_DAY = rf"(?:\d{{1,2}}|{_NUMW})"
+_NEXT = r"(?:próximo|próxima|entrante|que viene)"
+_PAST = r"(?:pasado|pasada|anterior)"
+
+# Ordered from most to least specific; the first pattern that claims a span wins.
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    (
+        "daymonth",
+        re.compile(
+            rf"\b(?:(?:el|los)\s+(?:días?\s+)?)?(?:(?P<wd>{_WD})\s+)?(?P<d>{_DAY})(?:\s+(?:y|al)\s+(?P<d2>{_DAY}))?"
+            rf"\s+de\s+(?P<m>{_M})(?:\s+(?:de|del)\s+(?P<y>\d{{4}}))?(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
+            re.I,
+        ),
+    ),
+    ("weekday_day", re.compile(rf"\b(?:el\s+)?(?P<wd>{_WD})\s+(?P<d>\d{{1,2}})\b(?!\s*(?:de\s+(?:{_M})|[.,]\d|%))", re.I)),
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?:(?P<this>este|esta)\s+|(?:el|la)\s+(?:(?P<pre>{_NEXT}|{_PAST})\s+)?)?(?P<wd>{_WD})(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
+            re.I,
+        ),
+    ),
+    (
+        "monthpart",
+        re.compile(
+            rf"\b(?:a|hacia|para|antes\s+de|desde)\s+(?:(?:los|las)\s+)?(?P<part>principios|inicios|comienzos|mediados|fines|finales|fin)\s+de(?:l)?\s+"
+            rf"(?:(?P<m>{_M})(?:\s+(?:de|del)\s+(?P<y>\d{{4}}))?|(?P<yr>año)(?:\s+(?P<y2>\d{{4}}))?)(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
+            re.I,
+        ),
+    ),
+    (
+        "month",
+        re.compile(
+            rf"\b(?:(?:en|para|desde|hasta|durante|de|el\s+mes\s+de|(?:prevista?s?|programad[oa]s?)\s+para)\s+)?(?:(?:el\s+)?(?P<pre>{_NEXT}|{_PAST})\s+)?"
+            rf"(?P<m>{_M})(?:\s+(?:de|del)\s+(?P<y>\d{{4}}))?(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
+            re.I,
+        ),
+    ),
+    ("week", re.compile(rf"\b(?:(?:la|esta)\s+(?:(?P<pre>{_NEXT}|{_PAST})\s+)?semana(?:\s+(?P<rel>{_NEXT}|{_PAST}))?)\b", re.I)),
+    (
+        "relyear",
+        re.compile(
+            rf"\b(?:(?:el|la)\s+(?P<pre>{_NEXT}|{_PAST})\s+(?P<unit>año|mes)|(?:el|la)\s+(?P<unit2>año|mes)\s+(?P<rel>{_NEXT}|{_PAST})|(?P<this>este|esta)\s+(?P<unit3>año|mes))\b",
+            re.I,
+        ),
+    ),
+    ("year", re.compile(r"\b(?:(?:en|para|desde|hasta|durante|antes\s+de|el\s+año)\s+)(?P<y>(?:19|20)\d{2})\b(?!\s*(?:\.\d|%))", re.I)),
+    ("deictic", re.compile(r"(?<!la\s)(?<!esta\s)(?<!por\s)\b(?P<w>pasado\s+mañana|anteayer|mañana|hoy|ayer)\b", re.I)),
+]
+
+
+def find_time_expressions(text: str) -> list[TimeExpr]:
+    """Every time expression in `text`, unresolved (value None), in text order."""
+    taken: list[tuple[int, int]] = []
+    found: list[TimeExpr] = []
+    for _kind, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            if _kind == "weekday" and not (m.group("this") or m.group(0)[:2].lower() in ("el", "la") or m.group("rel")):
+                # A bare weekday word with no article is rarely a date ("de lunes a viernes").
+                continue
+            taken.append((start, end))
+            found.append(TimeExpr(text=text[start:end], start=start, end=end))
+    return sorted(found, key=lambda t: t.start)
+
+
+def resolve(expr: TimeExpr, anchor: date | None, tense: str | None = None) -> TimeExpr:
+    """Fill `value`/`precision` from the publication date `anchor`.
+
+    `tense` is "past" or "future" (from the event the words date) and breaks the tie
+    for bare weekdays and months. Without an anchor the words stay unresolved.
+    """
+    if anchor is None:
+        return expr
+    value = _resolve_text(expr.text, anchor, tense)
+    if value is None:
+        return expr
+    iso, precision = value
+    return replace(expr, value=iso, precision=precision)
+
+
+def _num(word: str) -> int:
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
+
+
+def _rel(*words: str | None) -> str | None:
+    for w in words:
+        if not w:
+            continue
+        w = w.lower()
+        if w in ("próximo", "próxima", "entrante", "que viene"):
+            return "future"
+        if w in ("pasado", "pasada", "anterior"):
+            return "past"
+    return None
+
+
+def _month_year(month: int, anchor: date, direction: str | None) -> int:
+    if direction == "future" and month < anchor.month:
+        return anchor.year + 1
+    if direction == "past" and month > anchor.month:
+        return anchor.year - 1
+    return anchor.year
+
+
+def _resolve_text(text: str, anchor: date, tense: str | None) -> tuple[str, str] | None:
+    for kind, pattern in PATTERNS:
+        m = pattern.fullmatch(text)
+        if m:
+            return _RESOLVERS[kind](m, anchor, tense)
+    return None
+
+
+def _r_daymonth(m, anchor, tense):
+    month = MONTHS[m.group("m").lower()]
+    day = _num(m.group("d"))
+    if m.group("y"):
+        year = int(m.group("y"))
+    else:
+        direction = _rel(m.group("rel")) or tense
+        year = anchor.year
+        if direction == "future" and (month, day) < (anchor.month, anchor.day):
+            year += 1
+        elif direction == "past" and (month, day) > (anchor.month, anchor.day):
+            year -= 1
+    if not 1 <= day <= monthrange(year, month)[1]:
+        return None
+    return date(year, month, day).isoformat(), "day"
+
+
+def _r_weekday_day(m, anchor, tense):
+    day = int(m.group("d"))
+    year, month = anchor.year, anchor.month
+    if tense == "future" and day < anchor.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    elif tense == "past" and day > anchor.day:
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    if not 1 <= day <= monthrange(year, month)[1]:
+        return None
+    return date(year, month, day).isoformat(), "day"
+
+
+def _r_weekday(m, anchor, tense):
+    wd = WEEKDAYS[m.group("wd").lower()]
+    direction = _rel(m.group("pre"), m.group("rel"))
+    if direction == "future":
+        delta = (wd - anchor.weekday()) % 7 or 7
+    elif direction == "past":
+        delta = -((anchor.weekday() - wd) % 7 or 7)
+    elif m.group("this") or tense is None:
+        delta = wd - anchor.weekday()  # the same Monday-Sunday week
+    elif tense == "future":
+        delta = (wd - anchor.weekday()) % 7
+    else:
+        delta = -((anchor.weekday() - wd) % 7)
+    return (anchor + timedelta(days=delta)).isoformat(), "day"
+
+
+def _r_monthpart(m, anchor, tense):
+    if m.group("yr"):
+        year = int(m.group("y2")) if m.group("y2") else anchor.year
+        return str(year), "year"
+    month = MONTHS[m.group("m").lower()]
+    year = int(m.group("y")) if m.group("y") else _month_year(month, anchor, _rel(m.group("rel")) or tense)
+    return f"{year:04d}-{month:02d}", "month"
+
+
+def _r_month(m, anchor, tense):
+    month = MONTHS[m.group("m").lower()]
+    year = int(m.group("y")) if m.group("y") else _month_year(month, anchor, _rel(m.group("pre"), m.group("rel")) or tense)
+    return f"{year:04d}-{month:02d}", "month"
+
+
+def _r_week(m, anchor, tense):
+    direction = _rel(m.group("pre"), m.group("rel"))
+    monday = anchor - timedelta(days=anchor.weekday())
+    if direction == "future":
+        monday += timedelta(days=7)
+    elif direction == "past":
+        monday -= timedelta(days=7)
+    sunday = monday + timedelta(days=6)
+    if monday.month == sunday.month:
+        return f"{monday.year:04d}-{monday.month:02d}", "month"
+    if monday.year == sunday.year:
+        return str(monday.year), "year"
+    return None
+
+
+def _r_relyear(m, anchor, tense):
+    unit = (m.group("unit") or m.group("unit2") or m.group("unit3")).lower()
+    step = {"future": 1, "past": -1}.get(_rel(m.group("pre"), m.group("rel")), 0)
+    if unit == "año":
+        return str(anchor.year + step), "year"
+    month0 = anchor.month - 1 + step
+    return f"{anchor.year + month0 // 12:04d}-{month0 % 12 + 1:02d}", "month"
+
+
+def _r_year(m, anchor, tense):
+    return m.group("y"), "year"
+
+
+def _r_deictic(m, anchor, tense):
+    offset = {"hoy": 0, "mañana": 1, "pasado mañana": 2, "ayer": -1, "anteayer": -2}
+    word = re.sub(r"\s+", " ", m.group("w").lower())
+    return (anchor + timedelta(days=offset[word])).isoformat(), "day"
+
+
+_RESOLVERS = {
+    "daymonth": _r_daymonth,
+    "weekday_day": _r_weekday_day,
+    "weekday": _r_weekday,
+    "monthpart": _r_monthpart,
+    "month": _r_month,
+    "week": _r_week,
+    "relyear": _r_relyear,
+    "year": _r_year,
+    "deictic": _r_deictic,
+}

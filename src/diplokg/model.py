@@ -1,0 +1,150 @@
+"""The plain data that flows between NLP and RDF.
+
+No spaCy type goes past `extract`, no rdflib type comes back: mapping reads only these
+frozen dataclasses. Offsets are Python string indices into `Article.text`, end exclusive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+# Entity types of the ontology contract (dip:<type>).
+ENTITY_TYPES = (
+    "Person",
+    "Country",
+    "InternationalOrganization",
+    "GovernmentBody",
+    "Organization",
+    "Delegation",
+    "Place",
+)
+
+# Event classes of the ontology contract (dip:<type>), each a dip:Event subclass.
+EVENT_TYPES = (
+    "Meeting",
+    "PhoneCall",
+    "Visit",
+    "Negotiation",
+    "Agreement",
+    "AgreementSigning",
+    "Invitation",
+    "Statement",
+    "Criticism",
+    "Sanction",
+    "RelationsDowngrade",
+)
+
+STATUSES = ("occurred", "planned")
+QUALIFIERS = ("exact", "more-than", "less-than", "about")
+PRECISIONS = ("day", "month", "year")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source document: its text and what we know about it."""
+
+    id: str
+    text: str
+    title: str | None = None
+    published: date | None = None
+    url: str | None = None
+    language: str = "es"
+    source: str | None = None  # path of the file it was read from
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the text: ingesting the same text again changes nothing."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the article text; `text == article.text[start:end]` always."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A typed agent or place, with its canonical name and the other names the text uses.
+
+    `key` is the stable identity used to mint the IRI (same entity, same key, in every
+    article); `labels` holds canonical names in other languages (e.g. {"en": "Peru"}).
+    """
+
+    key: str
+    type: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()  # (lang, label) besides the Spanish `label`
+    wikidata: str | None = None  # "Q419"
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Position:
+    """A post held by a person: `title` (normalized lower case) of `of` (an entity key)."""
+
+    holder: str
+    title: str
+    of: str | None
+    evidence: Mention
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    """Words that date an event and, when the publication date allows, their value.
+
+    `value` is ISO at `precision`: "2026-03-12" (day), "2026-05" (month), "2026" (year).
+    """
+
+    text: str
+    start: int
+    end: int
+    value: str | None = None
+    precision: str | None = None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number stated in the text: "más de 4.000 mesas de votación"."""
+
+    value: Decimal
+    unit: str
+    qualifier: str
+    mention: Mention
+
+
+@dataclass(frozen=True)
+class Event:
+    """A diplomatic event; participants, actors and counterparts are entity keys."""
+
+    type: str
+    participants: tuple[str, ...]
+    status: str
+    evidence: Mention
+    actors: tuple[str, ...] = ()
+    counterparts: tuple[str, ...] = ()
+    location: str | None = None
+    destination: str | None = None
+    time: TimeExpr | None = None
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    positions: tuple[Position, ...] = ()
+    events: tuple[Event, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+
+    def entity(self, key: str) -> Entity | None:
+        return next((e for e in self.entities if e.key == key), None)

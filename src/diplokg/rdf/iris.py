@@ -1,0 +1,85 @@
+"""Stable IRIs: the same thing gets the same IRI in every run and in every article.
+
+Entities are named by a slug of their canonical name under a folder per type
+(`person/hugo-de-zela`, `country/peru`); article-bound things (events, mentions,
+quantities) by the article id and a digest of what identifies them in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+from .vocab import DEFAULT_BASE
+
+_TYPE_FOLDERS = {
+    "Person": "person",
+    "Country": "country",
+    "InternationalOrganization": "org",
+    "GovernmentBody": "body",
+    "Organization": "organization",
+    "Delegation": "delegation",
+    "Place": "place",
+}
+
+
+def slug(text: str) -> str:
+    """ASCII kebab-case of `text`: 'Hugo de Zela' -> 'hugo-de-zela', 'EE.UU.' -> 'ee-uu'.
+
+    Never empty: text with no letters or digits slugs to a short digest of itself.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if not out:
+        out = "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    return out
+
+
+def entity_key(entity_type: str, name: str) -> str:
+    """The identity of an entity: its type folder and the slug of its canonical name."""
+    return f"{_TYPE_FOLDERS[entity_type]}/{slug(name)}"
+
+
+def digest(*parts: object) -> str:
+    """A short stable digest of `parts` (for things that have no name of their own)."""
+    joined = "\x1f".join(str(p) for p in parts)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def iri(path: str, base: str = DEFAULT_BASE) -> URIRef:
+    return URIRef(base + path)
+
+
+def article_iri(article_id: str, base: str = DEFAULT_BASE) -> URIRef:
+    return iri(f"article/{slug(article_id)}", base)
+
+
+def entity_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
+    return iri(key, base)
+
+
+def position_iri(holder: str, title: str, of: str | None, base: str = DEFAULT_BASE) -> URIRef:
+    """A post is the same resource wherever it is reported: holder + title + whose post."""
+    return iri(f"position/{digest(holder, title, of or '')}", base)
+
+
+def event_iri(article_id: str, event_type: str, start: int, end: int, base: str = DEFAULT_BASE) -> URIRef:
+    return iri(f"event/{slug(article_id)}/{digest(event_type, start, end)}", base)
+
+
+def mention_iri(article_id: str, start: int, end: int, base: str = DEFAULT_BASE) -> URIRef:
+    return iri(f"mention/{slug(article_id)}/{start}-{end}", base)
+
+
+def quantity_iri(article_id: str, start: int, end: int, base: str = DEFAULT_BASE) -> URIRef:
+    return iri(f"quantity/{slug(article_id)}/{start}-{end}", base)
+
+
+def topic_iri(topic_id: str) -> URIRef:
+    from .vocab import TOPIC
+
+    return TOPIC[topic_id]

@@ -1,0 +1,134 @@
+"""Extraction -> RDF: small pure functions, one per model class.
+
+Each article's statements go into one graph whose IRI is the article's IRI; the store
+keeps it as that named graph. Entities and positions have IRIs that do not depend on the
+article, so the same person met in two articles is one node.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..model import Article, Entity, Event, Extraction, Mention, Position, Quantity, TimeExpr
+from . import iris
+from .vocab import DCTERMS, DIP, OWL, PREFIXES, RDF, RDFS, SKOS, STATUS, WD
+
+_DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+
+
+def new_graph(identifier: URIRef | None = None) -> Graph:
+    g = Graph(identifier=identifier)
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
+
+def article_graph(extraction: Extraction, base: str = iris.DEFAULT_BASE) -> Graph:
+    """The named graph of one article: metadata, entities, positions, events, quantities."""
+    article = extraction.article
+    a_iri = iris.article_iri(article.id, base)
+    g = new_graph(a_iri)
+    g.bind("id", base)
+    map_article(g, article, a_iri)
+    for entity in extraction.entities:
+        e_iri = map_entity(g, entity, base)
+        g.add((a_iri, DIP.mentions, e_iri))
+    for position in extraction.positions:
+        map_position(g, position, article, base)
+    for event in extraction.events:
+        map_event(g, event, article, base)
+    for quantity in extraction.quantities:
+        q_iri = map_quantity(g, quantity, article, base)
+        g.add((a_iri, DIP.quantity, q_iri))
+    return g
+
+
+def map_article(g: Graph, article: Article, a_iri: URIRef) -> None:
+    g.add((a_iri, RDF.type, DIP.Article))
+    g.add((a_iri, DIP.contentHash, Literal(article.content_hash)))
+    g.add((a_iri, DCTERMS.language, Literal(article.language)))
+    g.add((a_iri, DCTERMS.identifier, Literal(article.id)))
+    if article.title:
+        g.add((a_iri, DCTERMS.title, Literal(article.title, lang=article.language)))
+    if article.published:
+        g.add((a_iri, DCTERMS.issued, Literal(article.published.isoformat(), datatype=XSD.date)))
+    if article.url:
+        g.add((a_iri, DCTERMS.source, URIRef(article.url)))
+
+
+def map_entity(g: Graph, entity: Entity, base: str) -> URIRef:
+    e_iri = iris.entity_iri(entity.key, base)
+    g.add((e_iri, RDF.type, DIP[entity.type]))
+    g.add((e_iri, RDFS.label, Literal(entity.label, lang="es")))
+    for lang, label in entity.labels:
+        if lang != "es":
+            g.add((e_iri, RDFS.label, Literal(label, lang=lang)))
+    for alias in entity.aliases:
+        g.add((e_iri, SKOS.altLabel, Literal(alias, lang="es")))
+    if entity.wikidata:
+        g.add((e_iri, OWL.sameAs, WD[entity.wikidata]))
+    return e_iri
+
+
+def map_mention(g: Graph, mention: Mention, article: Article, base: str) -> URIRef:
+    m_iri = iris.mention_iri(article.id, mention.start, mention.end, base)
+    g.add((m_iri, RDF.type, DIP.Mention))
+    g.add((m_iri, DIP.inArticle, iris.article_iri(article.id, base)))
+    g.add((m_iri, DIP.start, Literal(mention.start, datatype=XSD.integer)))
+    g.add((m_iri, DIP.end, Literal(mention.end, datatype=XSD.integer)))
+    g.add((m_iri, DIP.text, Literal(mention.text)))
+    return m_iri
+
+
+def map_position(g: Graph, position: Position, article: Article, base: str) -> URIRef:
+    p_iri = iris.position_iri(position.holder, position.title, position.of, base)
+    g.add((p_iri, RDF.type, DIP.Position))
+    g.add((p_iri, DIP.title, Literal(position.title, lang="es")))
+    g.add((iris.entity_iri(position.holder, base), DIP.holdsPosition, p_iri))
+    if position.of:
+        g.add((p_iri, DIP.positionOf, iris.entity_iri(position.of, base)))
+    g.add((p_iri, DIP.evidence, map_mention(g, position.evidence, article, base)))
+    return p_iri
+
+
+def map_time(g: Graph, e_iri: URIRef, time: TimeExpr) -> None:
+    g.add((e_iri, DIP.timeExpression, Literal(time.text, lang="es")))
+    if time.value and time.precision:
+        g.add((e_iri, DIP.date, Literal(time.value, datatype=_DATE_TYPES[time.precision])))
+
+
+def map_event(g: Graph, event: Event, article: Article, base: str) -> URIRef:
+    ev = event.evidence
+    e_iri = iris.event_iri(article.id, event.type, ev.start, ev.end, base)
+    g.add((e_iri, RDF.type, DIP[event.type]))
+    g.add((e_iri, DIP.status, STATUS[event.status]))
+    for key in event.participants:
+        g.add((e_iri, DIP.participant, iris.entity_iri(key, base)))
+    for key in event.actors:
+        g.add((e_iri, DIP.actor, iris.entity_iri(key, base)))
+    for key in event.counterparts:
+        g.add((e_iri, DIP.counterpart, iris.entity_iri(key, base)))
+    if event.location:
+        g.add((e_iri, DIP.location, iris.entity_iri(event.location, base)))
+    if event.destination:
+        g.add((e_iri, DIP.destination, iris.entity_iri(event.destination, base)))
+    if event.time:
+        map_time(g, e_iri, event.time)
+    for topic in event.topics:
+        g.add((e_iri, DIP.topic, iris.topic_iri(topic)))
+    g.add((e_iri, DIP.evidence, map_mention(g, ev, article, base)))
+    return e_iri
+
+
+def map_quantity(g: Graph, quantity: Quantity, article: Article, base: str) -> URIRef:
+    m = quantity.mention
+    q_iri = iris.quantity_iri(article.id, m.start, m.end, base)
+    g.add((q_iri, RDF.type, DIP.Quantity))
+    g.add((q_iri, DIP.value, Literal(Decimal(quantity.value), datatype=XSD.decimal)))
+    g.add((q_iri, DIP.unit, Literal(quantity.unit, lang="es")))
+    g.add((q_iri, DIP.qualifier, Literal(quantity.qualifier)))
+    g.add((q_iri, DIP.evidence, map_mention(g, m, article, base)))
+    return q_iri

@@ -1,0 +1,117 @@
+"""What every store backend offers, so ingest, query, export and the tests never care which
+backend holds the graph.
+
+Layout of a store: one named graph per article, named by the article IRI, whose article node
+carries `dip:contentHash`; the ontology in the named graph `ONTOLOGY_GRAPH`. Queries see the
+union of all graphs (articles + ontology) as their default graph. Note that this union is a
+*bag* in Oxigraph: a triple stated in two article graphs matches twice, so queries that count
+or list should use DISTINCT.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from typing import Literal as TypingLiteral
+
+import rdflib
+from rdflib.term import Node
+
+ONTOLOGY_GRAPH = "https://w3id.org/diplokg/ontology"
+
+PutOutcome = TypingLiteral["added", "unchanged", "replaced"]
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One stored article as listed by `Store.articles()`."""
+
+    iri: str
+    id: str | None  # the slug after `.../article/`, when the IRI has that shape
+    title: str | None
+    issued: str | None  # lexical form of dcterms:issued (ISO date)
+    triples: int
+
+
+@dataclass
+class QueryResult:
+    """A SPARQL result in rdflib terms; `kind` says which fields are meaningful.
+
+    select: `vars` and `rows` (None for an unbound cell); ask: `boolean`;
+    graph (CONSTRUCT / DESCRIBE): `graph`.
+    """
+
+    kind: str
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: rdflib.Graph | None = None
+
+
+class Store(abc.ABC):
+    """The store protocol. Backends subclass it; `persistent` says whether it takes a location."""
+
+    name: str = "?"
+    persistent: bool = False
+    location: str = ""
+
+    @abc.abstractmethod
+    def put_article(self, article_iri: str, graph: rdflib.Graph, content_hash: str) -> PutOutcome:
+        """Store `graph` as the article's named graph, whole or not at all.
+
+        "unchanged" when the stored graph already has this content hash (nothing written),
+        "added" for a new article, "replaced" when the old graph was swapped for the new one
+        in one transaction. The stored graph always carries `<article> dip:contentHash hash`.
+        """
+
+    @abc.abstractmethod
+    def remove_article(self, article_iri: str) -> bool:
+        """Drop the article's graph; False when there was none."""
+
+    @abc.abstractmethod
+    def has_article(self, article_iri: str) -> bool: ...
+
+    @abc.abstractmethod
+    def article_hash(self, article_iri: str) -> str | None:
+        """The stored dip:contentHash of the article, None when it is not stored."""
+
+    @abc.abstractmethod
+    def articles(self) -> list[ArticleInfo]:
+        """Every stored article, ordered by issued date then IRI."""
+
+    @abc.abstractmethod
+    def query(self, sparql: str, bindings: dict[str, object] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs.
+
+        `bindings` maps variable names (with or without `?`) to rdflib terms or Python values;
+        they are bound as terms, never pasted into the query text.
+        """
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """Number of triples in the article graphs (the ontology not included)."""
+
+    @abc.abstractmethod
+    def dataset(self) -> rdflib.Dataset:
+        """All article graphs as named graphs of an rdflib Dataset (for export)."""
+
+    @abc.abstractmethod
+    def graph_of(self, article_iri: str) -> rdflib.Graph:
+        """The article's named graph (empty when it is not stored)."""
+
+    @abc.abstractmethod
+    def load_ontology(self, graph: rdflib.Graph) -> None:
+        """Replace the ontology graph, in one transaction."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the store (and its lock on disk); later calls raise StoreError."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.location}>"

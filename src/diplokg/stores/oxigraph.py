@@ -1,0 +1,258 @@
+"""Oxigraph backends: the engine that answers SPARQL fast on large graphs.
+
+`PyoxigraphStore` holds the whole implementation over a `pyoxigraph.Store`; `OxigraphStore`
+opens one on disk (the default), `MemoryStore` (memory.py) one in memory, so both backends
+have exactly the same query semantics.
+
+Atomicity: pyoxigraph 0.5 exposes no explicit transaction object, but `Store.extend` and
+`Store.update` each run in one transaction (all or nothing). A new article is written with
+`extend`; replacing one is a single SPARQL UPDATE request
+`DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { ... } }`, which Oxigraph evaluates in one
+transaction, so a failure leaves the old graph intact. The INSERT DATA body is produced by
+pyoxigraph's own N-Triples serializer (properly escaped terms, never hand-formatted text).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import URIRef
+
+from ..errors import QueryError, StoreError
+from ..rdf.vocab import DCTERMS, DEFAULT_BASE, DIP, PREFIXES
+from .base import ONTOLOGY_GRAPH, ArticleInfo, PutOutcome, QueryResult, Store
+from .terms import from_ox, graph_to_quads, quad_triple, value_to_ox
+
+DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; git ignores .diplokg/
+
+_CONTENT_HASH = ox.NamedNode(str(DIP.contentHash))
+_ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
+
+_COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>) }}"
+_ARTICLES = f"""
+SELECT ?g ?n ?title ?issued WHERE {{
+  {{ SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g }}
+  FILTER(?g != <{ONTOLOGY_GRAPH}>)
+  OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.title}> ?title }} }}
+  OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.issued}> ?issued }} }}
+}} ORDER BY ?issued ?g
+"""
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def _bind_prefixes(graph: rdflib.Graph) -> rdflib.Graph:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    graph.bind("id", DEFAULT_BASE)
+    return graph
+
+
+class PyoxigraphStore(Store):
+    """The store protocol over one pyoxigraph.Store (see the module docstring on atomicity)."""
+
+    name = "pyoxigraph"
+
+    def __init__(self, native: ox.Store, location: str) -> None:
+        self._native: ox.Store | None = native
+        self.location = location
+
+    @property
+    def native(self) -> ox.Store:
+        """The underlying pyoxigraph.Store (export uses its fast serializers)."""
+        if self._native is None:
+            raise StoreError(f"store {self.location} is closed")
+        return self._native
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _article_node(self, article_iri: str) -> ox.NamedNode:
+        if str(article_iri) == ONTOLOGY_GRAPH:
+            raise StoreError(f"{ONTOLOGY_GRAPH} is the ontology graph, not an article")
+        try:
+            return ox.NamedNode(str(article_iri))
+        except ValueError as e:
+            raise StoreError(f"invalid article IRI {article_iri!r}: {_one_line(e)}") from None
+
+    def _replace(self, node: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        """Drop graph `node` and insert `quads` into it, in one SPARQL UPDATE (one transaction)."""
+        body = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        self._write(lambda: self.native.update(f"DROP SILENT GRAPH {node} ;\nINSERT DATA {{ GRAPH {node} {{\n{body}}} }}"))
+
+    def _write(self, operation) -> None:
+        try:
+            operation()
+        except (OSError, RuntimeError, SyntaxError, ValueError) as e:
+            raise StoreError(f"cannot write to store {self.location}: {_one_line(e)}") from None
+
+    def put_article(self, article_iri: str, graph: rdflib.Graph, content_hash: str) -> PutOutcome:
+        node = self._article_node(article_iri)
+        existed = self.has_article(article_iri)
+        if existed and self.article_hash(article_iri) == content_hash:
+            return "unchanged"
+        article = URIRef(node.value)
+        triples = ((s, p, o) for s, p, o in graph if not (s == article and p == DIP.contentHash))
+        hash_quad = ox.Quad(node, _CONTENT_HASH, ox.Literal(content_hash), node)
+        try:
+            quads = list(graph_to_quads(triples, node)) + [hash_quad]
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"cannot store article {node.value}: {_one_line(e)}") from None
+        if existed:
+            self._replace(node, quads)
+            return "replaced"
+        self._write(lambda: self.native.extend(quads))
+        return "added"
+
+    def remove_article(self, article_iri: str) -> bool:
+        node = self._article_node(article_iri)
+        if not self.has_article(article_iri):
+            return False
+        self._write(lambda: self.native.remove_graph(node))
+        return True
+
+    def load_ontology(self, graph: rdflib.Graph) -> None:
+        try:
+            quads = list(graph_to_quads(graph, _ONTOLOGY))
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"cannot store the ontology: {_one_line(e)}") from None
+        self._replace(_ONTOLOGY, quads)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _read(self, operation):
+        try:
+            return operation()
+        except OSError as e:
+            raise StoreError(f"cannot read store {self.location}: {_one_line(e)}") from None
+
+    def has_article(self, article_iri: str) -> bool:
+        node = self._article_node(article_iri)
+        return self._read(lambda: next(iter(self.native.quads_for_pattern(None, None, None, node)), None)) is not None
+
+    def article_hash(self, article_iri: str) -> str | None:
+        node = self._article_node(article_iri)
+        quad = self._read(lambda: next(iter(self.native.quads_for_pattern(node, _CONTENT_HASH, None, node)), None))
+        return None if quad is None else quad.object.value
+
+    def articles(self) -> list[ArticleInfo]:
+        seen: dict[str, ArticleInfo] = {}
+        for g, n, title, issued in self.query(_ARTICLES).rows:
+            iri = str(g)
+            if iri in seen:  # several titles (languages): keep the first
+                continue
+            slug = iri.split("/article/", 1)[1] if "/article/" in iri else None
+            seen[iri] = ArticleInfo(
+                iri=iri,
+                id=slug,
+                title=None if title is None else str(title),
+                issued=None if issued is None else str(issued),
+                triples=int(n),  # type: ignore[arg-type]
+            )
+        return list(seen.values())
+
+    def count(self) -> int:
+        return int(self.query(_COUNT).rows[0][0])  # type: ignore[arg-type]
+
+    def query(self, sparql: str, bindings: dict[str, object] | None = None) -> QueryResult:
+        options: dict[str, object] = {"use_default_graph_as_union": True}
+        if bindings:
+            options["substitutions"] = self._substitutions(bindings)
+        try:
+            raw = self.native.query(sparql, **options)
+            return self._result(raw)
+        except SyntaxError as e:
+            raise QueryError(f"invalid SPARQL: {_one_line(e)}") from None
+        except (RuntimeError, ValueError, TypeError) as e:
+            raise QueryError(f"query failed: {_one_line(e)}") from None
+        except OSError as e:
+            raise StoreError(f"cannot read store {self.location}: {_one_line(e)}") from None
+
+    @staticmethod
+    def _substitutions(bindings: dict[str, object]) -> dict[ox.Variable, object]:
+        """Bindings become pyoxigraph substitutions (SEP-0007): terms, not text.
+
+        Oxigraph requires each bound variable to appear in the SELECT clause.
+        """
+        out: dict[ox.Variable, object] = {}
+        for name, value in bindings.items():
+            try:
+                out[ox.Variable(name.lstrip("?$"))] = value_to_ox(value)
+            except (TypeError, ValueError) as e:
+                raise QueryError(f"cannot bind ?{name.lstrip('?$')}: {_one_line(e)}") from None
+        return out
+
+    @staticmethod
+    def _result(raw) -> QueryResult:
+        if isinstance(raw, ox.QueryBoolean):
+            return QueryResult(kind="ask", boolean=bool(raw))
+        if isinstance(raw, ox.QuerySolutions):
+            variables = raw.variables
+            rows = [tuple(from_ox(solution[v]) for v in variables) for solution in raw]
+            return QueryResult(kind="select", vars=[v.value for v in variables], rows=rows)
+        graph = _bind_prefixes(rdflib.Graph())
+        for triple in raw:
+            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+        return QueryResult(kind="graph", graph=graph)
+
+    def _article_quads(self):
+        for quad in self.native.quads_for_pattern(None, None, None, None):
+            name = quad.graph_name
+            if isinstance(name, ox.DefaultGraph) or name == _ONTOLOGY:
+                continue
+            yield quad
+
+    def dataset(self) -> rdflib.Dataset:
+        ds = _bind_prefixes(rdflib.Dataset())
+        graphs: dict[str, rdflib.Graph] = {}
+
+        def fill() -> None:
+            for quad in self._article_quads():
+                name = quad.graph_name.value
+                if name not in graphs:
+                    graphs[name] = ds.graph(URIRef(name))
+                graphs[name].add(quad_triple(quad))
+
+        self._read(fill)
+        return ds
+
+    def graph_of(self, article_iri: str) -> rdflib.Graph:
+        node = self._article_node(article_iri)
+        graph = _bind_prefixes(rdflib.Graph(identifier=URIRef(node.value)))
+        for quad in self._read(lambda: list(self.native.quads_for_pattern(None, None, None, node))):
+            graph.add(quad_triple(quad))
+        return graph
+
+    def close(self) -> None:
+        if self._native is not None:
+            try:
+                self._native.flush()
+            except OSError:
+                pass
+            self._native = None  # dropping the last reference releases the on-disk lock
+
+
+class OxigraphStore(PyoxigraphStore):
+    """Oxigraph embedded on disk (RocksDB). Default location `.diplokg/store` under the
+    current directory, which the project's .gitignore excludes."""
+
+    name = "oxigraph"
+    persistent = True
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        path = Path(DEFAULT_LOCATION if path is None else path)
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"cannot open store {path}: it is a file, not a store directory")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            native = ox.Store(str(path))
+        except OSError as e:
+            reason = _one_line(e)
+            if "lock" in reason.lower():
+                reason = "it is locked (already open in this or another process)"
+            raise StoreError(f"cannot open store {path}: {reason}") from None
+        super().__init__(native, str(path))

@@ -1,0 +1,74 @@
+"""Spanish time expressions: each form found in running text and resolved to the right date."""
+
+from datetime import date
+
+import pytest
+
+from diplokg.extract.timex import find_time_expressions, resolve
+
+
+def one(text: str, published: str, tense: str | None = None):
+    found = find_time_expressions(text)
+    assert len(found) == 1, found
+    t = found[0]
+    assert text[t.start : t.end] == t.text
+    return resolve(t, date.fromisoformat(published), tense)
+
+
+@pytest.mark.parametrize(
+    "text, published, tense, words, value, precision",
+    [
+        # absolute dates
+        ("se reunirán el 2 de julio en Asunción", "2026-06-18", "future", "el 2 de julio", "2026-07-02", "day"),
+        ("firmado el 15 de marzo de 2024", "2026-06-18", "past", "el 15 de marzo de 2024", "2024-03-15", "day"),
+        ("el primero de mayo", "2026-04-10", "future", "el primero de mayo", "2026-05-01", "day"),
+        ("los días 5 y 6 de febrero próximo", "2026-11-20", None, "los días 5 y 6 de febrero próximo", "2027-02-05", "day"),
+        ("el cinco de diciembre", "2026-11-20", "future", "el cinco de diciembre", "2026-12-05", "day"),
+        # weekdays
+        ("llegó este jueves a Lima", "2026-03-12", None, "este jueves", "2026-03-12", "day"),
+        ("sostuvo este miércoles una llamada", "2026-06-18", "past", "este miércoles", "2026-06-17", "day"),
+        ("partirá el próximo martes", "2026-03-05", "future", "el próximo martes", "2026-03-10", "day"),
+        ("el pasado jueves estuvo en Ginebra", "2025-11-10", "past", "el pasado jueves", "2025-11-06", "day"),
+        ("viajará el jueves a Kingston", "2027-02-16", "future", "el jueves", "2027-02-18", "day"),
+        ("conversó el martes por teléfono", "2026-06-25", "past", "el martes", "2026-06-23", "day"),
+        ("será recibido el miércoles 11", "2026-03-05", "future", "el miércoles 11", "2026-03-11", "day"),
+        # weeks, months, years
+        ("se reunirá la próxima semana", "2026-06-18", "future", "la próxima semana", "2026-06", "month"),
+        ("llegará la semana que viene", "2025-09-16", "future", "la semana que viene", "2025-09", "month"),
+        ("a fines de marzo", "2026-03-05", "future", "a fines de marzo", "2026-03", "month"),
+        ("en septiembre pasado", "2026-03-05", None, "en septiembre pasado", "2025-09", "month"),
+        ("en enero de 2026", "2025-11-10", "future", "en enero de 2026", "2026-01", "month"),
+        ("visitará Belém en noviembre", "2026-06-18", "future", "en noviembre", "2026-11", "month"),
+        ("prevista para marzo de 2027", "2026-11-13", "future", "prevista para marzo de 2027", "2027-03", "month"),
+        ("una visita oficial en 2026", "2025-11-13", "future", "en 2026", "2026", "year"),
+        ("el próximo año", "2026-04-17", "future", "el próximo año", "2027", "year"),
+        ("este año", "2026-04-17", None, "este año", "2026", "year"),
+        # deictic
+        ("retornará mañana a Santiago", "2026-03-12", "future", "mañana", "2026-03-13", "day"),
+        ("anunció ayer", "2026-03-12", "past", "ayer", "2026-03-11", "day"),
+        ("hoy", "2026-03-12", None, "hoy", "2026-03-12", "day"),
+    ],
+)
+def test_forms(text, published, tense, words, value, precision):
+    t = one(text, published, tense)
+    assert t.text == words
+    assert (t.value, t.precision) == (value, precision)
+
+
+def test_no_anchor_keeps_words_only():
+    [t] = find_time_expressions("llegará a Lima la próxima semana")
+    r = resolve(t, None, "future")
+    assert r.text == "la próxima semana" and r.value is None
+
+
+@pytest.mark.parametrize("text", ["por la mañana", "esta mañana se reunió", "de lunes a viernes", "4.000 mesas"])
+def test_not_dates(text):
+    assert not [t for t in find_time_expressions(text) if t.text.lower() in ("mañana", "lunes", "viernes", "4.000")]
+
+
+def test_week_spanning_two_months_falls_back_to_year():
+    [t] = find_time_expressions("la próxima semana")
+    r = resolve(t, date(2026, 4, 27), "future")  # next week: 4-10 May
+    assert r.value == "2026-05"
+    r = resolve(t, date(2026, 4, 22), "future")  # next week: 27 Apr - 3 May
+    assert (r.value, r.precision) == ("2026", "year")
