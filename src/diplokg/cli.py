@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import DiplokgError, QueryError
+from .errors import DiplokgError, InputError, QueryError
 
 DEFAULT_INPUT = "seeds"
 DEFAULT_OUT = "graphs"
@@ -199,8 +199,9 @@ def cmd_validate(args) -> int:
                 ds.parse(f, format="trig" if f.suffix == ".trig" else None)
                 for s, p, o, _g in ds.quads((None, None, None, None)):
                     data.add((s, p, o))
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise DiplokgError(f"{f}: cannot parse as RDF ({str(exc).splitlines()[0][:200]})") from None
+            except Exception as exc:  # rdflib's parsers raise many exception types (ParserError, BadSyntax, SAX...)
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+                raise InputError(f"{f}: cannot parse as RDF ({first})") from None
     else:
         with _open(args) as store:
             ds = store.dataset()

@@ -9,6 +9,7 @@ in sorted order. Every problem is an InputError naming the file (and line) and t
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from .model import Article
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 META_KEYS = ("id", "title", "published", "url", "language")
+_CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)  # a line that is only `---`
 
 
 def read_articles(inputs: Iterable[str | Path]) -> Iterator[Article]:
@@ -89,18 +91,18 @@ def split_front_matter(raw: str, path: Path | str = "<text>") -> tuple[dict[str,
     """Split a leading `---` block of `key: value` lines from the text."""
     if not raw.startswith("---\n"):
         return {}, raw
-    end = raw.find("\n---", 3)
-    if end < 0:
+    fence = _CLOSING_FENCE.search(raw, 4)
+    if fence is None:
         raise InputError(f"{path}: front matter opened with '---' is never closed")
     meta: dict[str, str] = {}
-    for lineno, line in enumerate(raw[4:end].splitlines(), start=2):
+    for lineno, line in enumerate(raw[4 : fence.start()].splitlines(), start=2):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         key, sep, value = line.partition(":")
         if not sep:
             raise InputError(f"{path}:{lineno}: front matter line is not 'key: value'")
         meta[key.strip().lower()] = value.strip().strip('"').strip("'")
-    body = raw[end + 4 :]
+    body = raw[fence.end() :]
     return meta, body.lstrip("\n")
 
 

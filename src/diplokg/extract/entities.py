@@ -245,7 +245,10 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
             continue
         if len(toks) == 1 and toks[0].is_sent_start and toks[0].pos_ not in ("PROPN",):
             continue
-        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        first = toks[0]
+        if first.i > 0 and doc[first.i - 1].text in ("De", "Del", "Van", "Von", "Di", "Da"):
+            first = doc[first.i - 1]  # "De Zela": a capitalised particle opens the surname
+        start, end = first.idx, toks[-1].idx + len(toks[-1].text)
         cand = Span(start, end, "Person", text[start:end], "ner")
         if any(cand.overlaps(t) for t in taken):
             clash = [t for t in taken if cand.overlaps(t)]

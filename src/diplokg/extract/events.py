@@ -80,9 +80,9 @@ class EventExtractor:
         self.times = times
         self.positions = positions
         self.published = published
+        self.drafts: list[Draft] = []
         self.title_refs = self._title_refs()
         self.subjects = self._explicit_subjects()
-        self.drafts: list[Draft] = []
 
     # ------------------------------------------------------------ agents
 

@@ -35,6 +35,7 @@ class TitleSpan:
     base: Title | None
     of: str | None = None
     holder: str | None = None
+    holder_span: tuple[int, int] | None = None
     counterpart_word: bool = False
 
 
@@ -121,16 +122,20 @@ def attach_holders(titles: list[TitleSpan], index: EntityIndex, text: str) -> No
     persons = sorted((m for m in index.mentions if m.type == "Person"), key=lambda m: m.start)
     for ts in titles:
         for p in persons:
+            if p.start < ts.end:
+                continue
             gap = text[ts.end : p.start]
             if 0 <= len(gap) <= 3 and re.fullmatch(r"[\s,]*", gap):
-                ts.holder = p.key
+                ts.holder, ts.holder_span = p.key, (p.start, p.end)
                 break
         if ts.holder:
             continue
         for p in reversed(persons):
+            if p.end > ts.start:
+                continue
             gap = text[p.end : ts.start]
             if 0 <= len(gap) <= 12 and re.fullmatch(r",\s+(?:(?:el|la|actual|nuevo|nueva)\s+)?", gap):
-                ts.holder = p.key
+                ts.holder, ts.holder_span = p.key, (p.start, p.end)
                 break
 
 
@@ -154,8 +159,7 @@ def positions_from_titles(titles: list[TitleSpan], index: EntityIndex, text: str
         key = (ts.holder, post_class(title), of)
         if key in out:
             continue
-        start = min(ts.start, *(m.start for m in index.mentions if m.key == ts.holder and abs(m.start - ts.end) <= 3 or m.key == ts.holder and abs(ts.start - m.end) <= 12))
-        end = max(ts.end, *(m.end for m in index.mentions if m.key == ts.holder and abs(m.start - ts.end) <= 3 or m.key == ts.holder and abs(ts.start - m.end) <= 12))
+        start, end = min(ts.start, ts.holder_span[0]), max(ts.end, ts.holder_span[1])
         out[key] = Position(ts.holder, title, of, Mention(start, end, text[start:end]))
     return list(out.values())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import quote
 
 from rdflib import URIRef
 
@@ -50,12 +51,18 @@ def digest(*parts: object) -> str:
     return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
 
 
+def article_part(article_id: str) -> str:
+    """An article id as one IRI path segment, kept as written (percent-encoded where needed),
+    so distinct ids never share an IRI and `dev01` stays `dev01`."""
+    return quote(article_id.strip(), safe="-._~")
+
+
 def iri(path: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(base + path)
 
 
 def article_iri(article_id: str, base: str = DEFAULT_BASE) -> URIRef:
-    return iri(f"article/{slug(article_id)}", base)
+    return iri(f"article/{article_part(article_id)}", base)
 
 
 def entity_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
@@ -68,15 +75,15 @@ def position_iri(holder: str, title: str, of: str | None, base: str = DEFAULT_BA
 
 
 def event_iri(article_id: str, event_type: str, start: int, end: int, base: str = DEFAULT_BASE) -> URIRef:
-    return iri(f"event/{slug(article_id)}/{digest(event_type, start, end)}", base)
+    return iri(f"event/{article_part(article_id)}/{digest(event_type, start, end)}", base)
 
 
 def mention_iri(article_id: str, start: int, end: int, base: str = DEFAULT_BASE) -> URIRef:
-    return iri(f"mention/{slug(article_id)}/{start}-{end}", base)
+    return iri(f"mention/{article_part(article_id)}/{start}-{end}", base)
 
 
 def quantity_iri(article_id: str, start: int, end: int, base: str = DEFAULT_BASE) -> URIRef:
-    return iri(f"quantity/{slug(article_id)}/{start}-{end}", base)
+    return iri(f"quantity/{article_part(article_id)}/{start}-{end}", base)
 
 
 def topic_iri(topic_id: str) -> URIRef:

@@ -1,0 +1,450 @@
+"""The `diplokg` command: in-process through `diplokg.cli.main` (fast) and once or twice
+through the installed console script in a subprocess (the real entry point).
+
+Errors must be one line on stderr (`diplokg: ...`) with the error's exit code, and a bad
+input must never cost what the store already holds: every input is read before anything
+is written.
+
+Tests that run extraction (ingest/build of a real article) need the Spanish gazetteers in
+src/diplokg/lang/es/; they load spaCy once in this process (module fixture) and once in a
+subprocess (build).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+
+from diplokg import cli
+from diplokg.cli import main
+from diplokg.rdf.iris import article_iri
+from diplokg.rdf.vocab import DCTERMS, DIP, RDF
+from diplokg.stores import OxigraphStore
+
+SCRIPT = Path(sys.executable).with_name("diplokg")
+NAMED_QUERIES = ("meetings", "people", "timeline", "planned", "topics", "network", "articles")
+
+EARLIER = (
+    "---\n"
+    "id: chile-peru\n"
+    "title: Reunión de cancilleres en Lima\n"
+    "published: 2024-03-05\n"
+    "---\n"
+    "El canciller de Chile, Tomás Pérez, se reunió en Lima con el presidente del Perú.\n"
+)
+LATER = (
+    "---\n"
+    "id: peru-chile-visita\n"
+    "title: Visita a Santiago\n"
+    "published: 2024-04-10\n"
+    "---\n"
+    "El presidente del Perú visitó Santiago y se reunió con el canciller de Chile, Tomás Pérez.\n"
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(capsys, *argv: str | Path) -> SimpleNamespace:
+    """Run the CLI in-process; return its exit code, stdout and stderr."""
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return SimpleNamespace(code=code, out=out, err=err)
+
+
+def one_line_error(err: str) -> str:
+    """stderr must be exactly one `diplokg: ...` line; return it without the newline."""
+    assert err.startswith("diplokg: "), err
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    return err.rstrip("\n")
+
+
+def store_state(location: Path) -> tuple[int, list[str]]:
+    """(triple count, stored article ids) of an on-disk store, read through the library."""
+    with OxigraphStore(location) as store:
+        return store.count(), [a.id for a in store.articles()]
+
+
+# --------------------------------------------------------------------------- help
+
+
+@pytest.mark.parametrize("command", [None, *cli.COMMANDS], ids=lambda c: c or "diplokg")
+def test_help_exits_0(capsys, command):
+    argv = [command, "--help"] if command else ["--help"]
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: diplokg")
+    if command is None:
+        for name in cli.COMMANDS:
+            assert name in out
+
+
+def test_every_command_is_in_the_parser():
+    parser_commands = set(cli.build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert parser_commands == set(cli.COMMANDS)
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("diplokg ")
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2
+    assert "usage: diplokg" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- query
+
+
+def test_query_list(capsys):
+    r = run(capsys, "query", "--list")
+    assert r.code == 0 and r.err == ""
+    listed = {line.split()[0] for line in r.out.splitlines() if line.strip()}
+    assert set(NAMED_QUERIES) <= listed
+    meetings = next(line for line in r.out.splitlines() if line.startswith("meetings"))
+    assert "[params: person?]" in meetings
+
+
+def test_query_without_source(capsys):
+    r = run(capsys, "query", "--store", "memory:")
+    assert r.code == 4
+    assert r.out == ""
+    assert "exactly one of" in one_line_error(r.err)
+
+
+def test_query_with_two_sources(capsys):
+    r = run(capsys, "query", "SELECT * WHERE { ?s ?p ?o }", "--name", "people", "--store", "memory:")
+    assert r.code == 4
+    one_line_error(r.err)
+
+
+def test_query_not_sparql(capsys):
+    r = run(capsys, "query", "NOT SPARQL", "--store", "memory:")
+    assert r.code == 4
+    assert r.out == ""
+    assert "invalid SPARQL" in one_line_error(r.err)
+
+
+def test_query_unknown_name(capsys):
+    r = run(capsys, "query", "--name", "nosuch", "--store", "memory:")
+    assert r.code == 4
+    line = one_line_error(r.err)
+    assert "nosuch" in line and "meetings" in line  # says what is available
+
+
+def test_query_bad_param(capsys):
+    r = run(capsys, "query", "--name", "meetings", "--param", "person", "--store", "memory:")
+    assert r.code == 4
+    assert "key=value" in one_line_error(r.err)
+
+
+def test_query_missing_file(capsys, tmp_path):
+    missing = tmp_path / "q.rq"
+    r = run(capsys, "query", "--file", missing, "--store", "memory:")
+    assert r.code == 4
+    assert one_line_error(r.err).startswith(f"diplokg: {missing}: ")
+
+
+def test_query_on_empty_store(capsys, tmp_path):
+    r = run(capsys, "query", "ASK { ?s ?p ?o }", "--format", "json", "--store", "memory:")
+    assert r.code == 0, r.err
+    assert r.err == ""
+    q = write(tmp_path / "q.rq", "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }")
+    r = run(capsys, "query", "--file", q, "--format", "csv", "--store", "memory:")
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[0].strip() == "s"
+    r = run(capsys, "query", "--name", "meetings", "--store", "memory:")
+    assert r.code == 0, r.err
+
+
+# --------------------------------------------------------------------------- export, viz, validate, eval
+
+
+def test_export_trig_empty_memory_store(capsys):
+    r = run(capsys, "export", "--format", "trig", "--store", "memory:")
+    assert r.code == 0, r.err
+    assert r.err == ""
+    ds = Dataset()
+    ds.parse(data=r.out, format="trig")
+    assert len(list(ds.quads((None, None, None, None)))) == 0
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nq", "nt", "jsonld"])
+def test_export_to_file_empty_store(capsys, tmp_path, fmt):
+    out = tmp_path / f"out.{fmt}"
+    r = run(capsys, "export", "--format", fmt, "-o", out, "--store", "memory:")
+    assert r.code == 0, r.err
+    assert out.is_file()
+
+
+def test_viz_empty_store(capsys, tmp_path):
+    out = tmp_path / "viewer.html"
+    r = run(capsys, "viz", "-o", out, "--store", "memory:")
+    assert r.code == 0, r.err
+    assert out.is_file() and "<html" in out.read_text(encoding="utf-8").lower()
+
+
+def test_validate_empty_store_conforms(capsys):
+    r = run(capsys, "validate", "--store", "memory:")
+    assert r.code == 0, r.err
+    assert r.out.startswith("conforms")
+
+
+def test_validate_empty_on_disk_store_conforms(capsys, tmp_path):
+    r = run(capsys, "validate", "--store", tmp_path / "store")
+    assert r.code == 0, r.err
+    assert r.out.startswith("conforms")
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [("bad.ttl", "this is << not turtle"), ("bad.xyz", "x"), ("missing.ttl", None)],
+)
+def test_validate_bad_rdf_file(capsys, tmp_path, name, content):
+    path = tmp_path / name
+    if content is not None:
+        write(path, content)
+    r = run(capsys, "validate", path)
+    assert r.code == 2
+    assert one_line_error(r.err).startswith(f"diplokg: {path}: cannot parse as RDF")
+
+
+def test_eval_missing_dir(capsys, tmp_path):
+    missing = tmp_path / "no-gold"
+    r = run(capsys, "eval", missing)
+    assert r.code == 2
+    assert r.out == ""
+    assert one_line_error(r.err).startswith(f"diplokg: {missing}: ")
+
+
+def test_eval_dir_without_pairs(capsys, tmp_path):
+    write(tmp_path / "only-text.txt", "Texto sin anotaciones.")
+    r = run(capsys, "eval", tmp_path)
+    assert r.code == 2
+    assert one_line_error(r.err).startswith(f"diplokg: {tmp_path}: ")
+
+
+# --------------------------------------------------------------------------- bad input, no NLP needed
+
+
+def test_ingest_missing_file(capsys, tmp_path):
+    missing = tmp_path / "nope.txt"
+    r = run(capsys, "ingest", missing, "--store", "memory:")
+    assert r.code == 2
+    assert r.out == ""
+    assert one_line_error(r.err) == f"diplokg: {missing}: no such file or directory"
+
+
+def test_ingest_unsupported_file(capsys, tmp_path):
+    path = write(tmp_path / "article.pdf", "%PDF-1.4")
+    r = run(capsys, "ingest", path, "--store", "memory:")
+    assert r.code == 2
+    assert one_line_error(r.err).startswith(f"diplokg: {path}: unsupported file type")
+
+
+def test_build_missing_input(capsys, tmp_path):
+    missing = tmp_path / "nope"
+    out = tmp_path / "out"
+    r = run(capsys, "build", missing, "--out", out, "--store", "memory:")
+    assert r.code == 2
+    assert one_line_error(r.err).startswith(f"diplokg: {missing}: ")
+    assert not out.exists()  # nothing written for a bad input
+
+
+def _seed_store(location: Path) -> int:
+    """An on-disk store holding one earlier article, put there through the library (no NLP)."""
+    a = URIRef(article_iri("earlier"))
+    g = Graph(identifier=a)
+    g.add((a, RDF.type, DIP.Article))
+    g.add((a, DCTERMS.title, Literal("Artículo anterior", lang="es")))
+    g.add((a, DCTERMS.issued, Literal("2024-01-01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))))
+    with OxigraphStore(location) as store:
+        assert store.put_article(str(a), g, "hash-of-earlier") == "added"
+        return store.count()
+
+
+def test_ingest_bad_file_keeps_the_store(capsys, tmp_path):
+    """Inputs are read (and rejected) before anything is written; no NLP runs at all."""
+    location = tmp_path / "store"
+    before = _seed_store(location)
+    inputs = tmp_path / "inputs"
+    write(inputs / "a-good.txt", LATER)
+    bad = write(inputs / "b-bad.jsonl", '{"text": "Bien."}\n{"text": "roto",\n')
+
+    r = run(capsys, "ingest", inputs, "--store", location)
+
+    assert r.code == 2
+    assert one_line_error(r.err).startswith(f"diplokg: {bad}:2: invalid JSON")
+    assert store_state(location) == (before, ["earlier"])
+    r = run(capsys, "articles", "--store", location)
+    assert r.code == 0, r.err
+    assert "earlier" in r.out and "Artículo anterior" in r.out
+    assert "peru-chile-visita" not in r.out
+
+
+# --------------------------------------------------------------------------- real extraction (in process)
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory):
+    """One real ingest of the EARLIER article into an on-disk store (spaCy loads once here)."""
+    root = tmp_path_factory.mktemp("ingested")
+    article = write(root / "inputs" / "chile-peru.txt", EARLIER)
+    location = root / "store"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["ingest", str(article), "--store", str(location)])
+    return SimpleNamespace(article=article, location=location, code=code, out=out.getvalue(), err=err.getvalue())
+
+
+def test_ingest_real_article(ingested):
+    assert ingested.code == 0, ingested.err
+    assert ingested.err == ""
+    lines = ingested.out.splitlines()
+    assert lines[0].split() == ["added", "chile-peru"]
+    assert lines[-1].startswith("1 article(s): 1 added, 0 replaced, 0 unchanged; the store holds ")
+    count, ids = store_state(ingested.location)
+    assert ids == ["chile-peru"]
+    assert count > 0
+
+
+def test_articles_after_ingest(capsys, ingested):
+    assert ingested.code == 0, ingested.err
+    r = run(capsys, "articles", "--store", ingested.location)
+    assert r.code == 0, r.err
+    row = next(line for line in r.out.splitlines() if line.startswith("chile-peru"))
+    assert "2024-03-05" in row and "Reunión de cancilleres en Lima" in row
+
+
+def test_named_query_articles_after_ingest(capsys, ingested):
+    assert ingested.code == 0, ingested.err
+    r = run(capsys, "query", "--name", "articles", "--format", "json", "--store", ingested.location)
+    assert r.code == 0, r.err
+    assert "Reunión de cancilleres en Lima" in r.out
+    json.loads(r.out)
+
+
+def test_reingest_is_unchanged(capsys, ingested):
+    assert ingested.code == 0, ingested.err
+    before = store_state(ingested.location)
+    r = run(capsys, "ingest", ingested.article, "--store", ingested.location)
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[0].split() == ["unchanged", "chile-peru"]
+    assert store_state(ingested.location) == before
+
+
+def test_validate_after_ingest(capsys, ingested):
+    assert ingested.code == 0, ingested.err
+    r = run(capsys, "validate", "--store", ingested.location)
+    assert r.code == 0, r.out + r.err
+    assert r.out.startswith("conforms")
+
+
+def test_export_after_ingest(capsys, ingested):
+    assert ingested.code == 0, ingested.err
+    r = run(capsys, "export", "--format", "trig", "--store", ingested.location)
+    assert r.code == 0, r.err
+    ds = Dataset()
+    ds.parse(data=r.out, format="trig")
+    graphs = {str(g.identifier) for g in ds.graphs() if len(g)}
+    assert str(article_iri("chile-peru")) in graphs
+
+
+def test_failing_ingest_keeps_earlier_real_article(capsys, ingested, tmp_path):
+    """A directory with one good article and one bad .jsonl line, into a store that already
+    holds a really ingested article: exit 2, one line naming the bad file and line; the
+    earlier article is still there and the good one of the failing run was not written."""
+    assert ingested.code == 0, ingested.err
+    location = tmp_path / "store"
+    shutil.copytree(ingested.location, location)
+    before = store_state(location)
+    assert before[1] == ["chile-peru"]
+
+    inputs = tmp_path / "inputs"
+    write(inputs / "a-good.txt", LATER)
+    bad = write(inputs / "b-bad.jsonl", '{"id": "fine", "text": "El canciller viajó a Lima."}\n[not json\n')
+    r = run(capsys, "ingest", inputs, "--store", location)
+
+    assert r.code == 2
+    assert r.out == ""  # nothing was extracted or stored, so nothing to report
+    assert one_line_error(r.err).startswith(f"diplokg: {bad}:2: invalid JSON")
+    assert store_state(location) == before  # same triple count, same articles
+    r = run(capsys, "articles", "--store", location)
+    assert r.code == 0, r.err
+    assert "chile-peru" in r.out
+    assert "peru-chile-visita" not in r.out and "fine" not in r.out
+    r = run(capsys, "query", f"ASK {{ GRAPH <{article_iri('peru-chile-visita')}> {{ ?s ?p ?o }} }}",
+            "--format", "json", "--store", location)
+    assert r.code == 0, r.err
+    assert json.loads(r.out) in (False, {"boolean": False}, {"head": {}, "boolean": False})
+
+
+# --------------------------------------------------------------------------- the console script
+
+
+def script(*argv: str | Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SCRIPT), *map(str, argv)], capture_output=True, text=True, timeout=timeout)
+
+
+def test_console_script_is_installed():
+    assert SCRIPT.is_file(), f"{SCRIPT} missing: is the package installed in this venv?"
+
+
+def test_console_script_help():
+    p = script("--help")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("usage: diplokg")
+    assert p.stderr == ""
+
+
+def test_console_script_query_list():
+    p = script("query", "--list")
+    assert p.returncode == 0, p.stderr
+    for name in NAMED_QUERIES:
+        assert f"\n{name} " in "\n" + p.stdout
+
+
+def test_console_script_bad_input(tmp_path):
+    missing = tmp_path / "nope.txt"
+    p = script("ingest", missing, "--store", "memory:")
+    assert p.returncode == 2
+    assert p.stdout == ""
+    assert one_line_error(p.stderr) == f"diplokg: {missing}: no such file or directory"  # no traceback
+
+
+def test_console_script_query_error():
+    p = script("query", "NOT SPARQL", "--store", "memory:")
+    assert p.returncode == 4
+    assert "invalid SPARQL" in one_line_error(p.stderr)
+
+
+def test_console_script_build(tmp_path):
+    """The real entry point end to end: build one article into Turtle, TriG and HTML."""
+    article = write(tmp_path / "inputs" / "chile-peru.txt", EARLIER)
+    out = tmp_path / "graphs"
+    p = script("build", article, "--out", out, "--store", tmp_path / "store", "-q", timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == ""  # --quiet
+    assert p.stderr == ""  # no warnings either (W095 is silenced)
+    assert sorted(f.name for f in out.iterdir()) == ["chile-peru.ttl", "diplokg.html", "diplokg.trig"]
+    g = Graph().parse(out / "chile-peru.ttl", format="turtle")
+    assert (URIRef(article_iri("chile-peru")), DCTERMS.title, None) in g
