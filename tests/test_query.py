@@ -204,7 +204,8 @@ def test_parse_value():
 
 def test_format_table(store):
     text = format_result(run_named(store, "meetings"), "table")
-    header, rule, row = text.splitlines()
+    header, rule, row, count = text.splitlines()
+    assert count == "(1 row)" and text.endswith("\n")
     assert header.split() == ["event", "date", "location", "participants", "person"]
     assert set(rule.replace(" ", "")) == {"-"}
     assert row.startswith("id:event/art-1/m1")

@@ -72,3 +72,9 @@ def test_week_spanning_two_months_falls_back_to_year():
     assert r.value == "2026-05"
     r = resolve(t, date(2026, 4, 22), "future")  # next week: 27 Apr - 3 May
     assert (r.value, r.precision) == ("2026", "year")
+
+
+@pytest.mark.parametrize("text, value", [("en 2026", "2026"), ("el 5 de marzo de 2026", "2026-03-05"), ("en enero de 2027", "2027-01")])
+def test_explicit_year_resolves_without_publication_date(text, value):
+    [t] = find_time_expressions(text)
+    assert resolve(t, None, "future").value == value

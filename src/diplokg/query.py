@@ -187,14 +187,14 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     if result.kind == "ask":
         value = "true" if result.boolean else "false"
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result.boolean)})
-        return f"_askResult\r\n{value}\r\n" if fmt == "csv" else value
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
+        return f"_askResult\r\n{value}\r\n" if fmt == "csv" else value + "\n"
     names, rows = _tabular(result)
     if fmt == "json":
         bindings = [
             {name: _json_term(term) for name, term in zip(names, row) if term is not None} for row in rows
         ]
-        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False)
+        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)  # RFC 4180: CRLF line ends, quoting as needed
@@ -204,4 +204,5 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     cells = [[_cell(term, short=True).replace("\n", " ") for term in row] for row in rows]
     widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
     lines = [names, ["-" * w for w in widths], *cells]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+    table = "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+    return table + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"

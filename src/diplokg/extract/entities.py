@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from ..lang import load_json
 from ..model import Entity, Mention
 from ..rdf.iris import entity_key
-from .gazetteer import RULER_LABELS, Gazetteer, body_key
+from .gazetteer import CAP_WORD, RULER_LABELS, Gazetteer, body_key, title_pattern
 
 _P = load_json("persons.json")
 NAME_PARTICLES = set(_P["name_particles"])
 NOT_NAMES = set(_P["not_names"])
-CAP = r"[A-ZÁÉÍÓÚÑÜ][\w'’\-\.]*"
 _WORD = re.compile(r"\S+")
 
 
@@ -84,9 +83,26 @@ def detect(doc, gaz: Gazetteer) -> list[Span]:
     spans += _body_spans(text, gaz, spans)
     spans += _acronym_org_spans(text, gaz, spans)
     spans += _delegation_spans(doc, spans)
-    spans += _person_spans(doc, gaz, spans)
-    spans += _place_spans(doc, gaz, spans)
+    titles = [Span(m.start(), m.end(), "Title", m.group(0), "title") for m in title_pattern().finditer(text)]
+    spans += _person_spans(doc, gaz, spans, titles)
+    spans += _place_spans(doc, gaz, spans, titles)
+    spans = _merge_split_names(spans, text)
     return sorted(spans, key=lambda s: (s.start, -s.end))
+
+
+def _merge_split_names(spans: list[Span], text: str) -> list[Span]:
+    """'Itzel Carrasquilla' + 'Mendoza' (a city): a place name glued to a person name is
+    the rest of that name."""
+    persons = [s for s in spans if s.type == "Person"]
+    drop: set[int] = set()
+    for p in persons:
+        for s in spans:
+            if s.type != "Place" or id(s) in drop:
+                continue
+            if s.start == p.end + 1 and text[p.end] == " " and s.text[:1].isupper() and " " not in s.text:
+                p.end, p.text = s.end, text[p.start : s.end]
+                drop.add(id(s))
+    return [s for s in spans if id(s) not in drop]
 
 
 def _gazetteer_spans(doc, gaz: Gazetteer) -> list[Span]:
@@ -104,12 +120,12 @@ def _gazetteer_spans(doc, gaz: Gazetteer) -> list[Span]:
 def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     """Government bodies by pattern: a head, its capitalised complement, and its state."""
     heads = "|".join(re.escape(h) for h in gaz.body_heads)
-    conn = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|y|e|en)"
-    cap_seq = rf"{CAP}(?:\s+{conn}\s+{CAP}|\s+{CAP})*"
+    conn = r"(?:de|del|de[ ]la|de[ ]las|de[ ]los|para|y|e|en)"
+    cap_seq = rf"{CAP_WORD}(?:[ ]{conn}[ ]{CAP_WORD}|[ ]{CAP_WORD})*"
     # "Ministerio de Economía, Planificación y Desarrollo": commas only inside a final "y X" list.
-    complement = rf"(?:\s+{conn}\s+(?:(?:la|las|los|el)\s+)?{cap_seq}(?:(?:,\s+{cap_seq})*\s+(?:y|e)\s+{cap_seq})?)*"
+    complement = rf"(?:[ ]{conn}[ ](?:(?:la|las|los|el)[ ])?{cap_seq}(?:(?:,[ ]{cap_seq})*[ ](?:y|e)[ ]{cap_seq})?)*"
     demonyms = "|".join(sorted((re.escape(d) for d in gaz.demonyms), key=len, reverse=True))
-    pattern = re.compile(rf"\b(?P<head>{heads})(?P<comp>{complement})(?:\s+(?P<dem>{demonyms})\b)?")
+    pattern = re.compile(rf"\b(?P<head>{heads})(?P<comp>{complement})(?:[ ](?P<dem>{demonyms})\b)?")
     out = []
     for m in pattern.finditer(text):
         start, end = m.span()
@@ -149,7 +165,7 @@ def _strip_demonym(text: str, gaz: Gazetteer) -> str:
 def _acronym_org_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     """'Yacimientos de Litio Bolivianos (YLB)': a capitalised name followed by its acronym."""
     conn = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|y|e|el|la|en)"
-    pattern = re.compile(rf"(?P<name>{CAP}(?:\s+(?:{conn}\s+)?{CAP})+)\s+\((?P<acr>[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ]{{1,9}})\)")
+    pattern = re.compile(rf"(?P<name>{CAP_WORD}\.?(?:[ ](?:{conn}[ ])?{CAP_WORD}\.?)+)[ ]\((?P<acr>[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ]{{1,9}})\)")
     out = []
     for m in pattern.finditer(text):
         start, end = m.span("name")
@@ -212,12 +228,26 @@ def _is_name_token(tok) -> bool:
     return bool(t) and (t[0].isupper() and not t.isupper() or (t.isupper() and len(t) <= 3 and t.isalpha() and False))
 
 
-def _person_spans(doc, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
+def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> list[Span]:
     text = doc.text
     cands: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ == "PER":
             cands.append((ent.start, ent.end))
+    # Names right after a title: "el secretario general de la ASEAN, Nguyen Thanh Hai".
+    by_char = {t.idx: t for t in doc}
+    for ts in titles:
+        m = re.match(r"(?:[ ]\w+)?,?[ ]", text[ts.end : ts.end + 40])
+        for gap in ([m.end()] if m else []) + [1]:
+            tok = by_char.get(ts.end + gap)
+            if tok is None or not tok.text[:1].isupper() or tok.ent_type_ in RULER_LABELS:
+                continue
+            j = tok.i
+            while j < len(doc) and (doc[j].text[:1].isupper() and doc[j].ent_type_ not in RULER_LABELS or doc[j].lower_ in ("de", "del") and j + 1 < len(doc) and doc[j + 1].text[:1].isupper()):
+                j += 1
+            if 2 <= j - tok.i <= 5:
+                cands.append((tok.i, j))
+            break
     # Names that follow a title or a place-name first name ("Santiago Peña").
     for ent in doc.ents:
         if ent.label_ == "PLACE" and ent.end < len(doc) and len(ent) == 1:
@@ -250,6 +280,8 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
             first = doc[first.i - 1]  # "De Zela": a capitalised particle opens the surname
         start, end = first.idx, toks[-1].idx + len(toks[-1].text)
         cand = Span(start, end, "Person", text[start:end], "ner")
+        if any(cand.overlaps(t) for t in titles):
+            continue  # "Relaciones Exteriores" inside a title is nobody's name
         if any(cand.overlaps(t) for t in taken):
             clash = [t for t in taken if cand.overlaps(t)]
             if any(t.source != "gazetteer" or t.type != "Place" for t in clash):
@@ -262,7 +294,7 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     return list(uniq.values())
 
 
-def _place_spans(doc, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
+def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> list[Span]:
     text = doc.text
     out = []
     heads = "|".join(re.escape(h) for h in gaz.place_heads)
@@ -276,7 +308,7 @@ def _place_spans(doc, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
             continue
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
         cand = Span(start, end, "Place", text[start:end], "ner")
-        if any(cand.overlaps(t) for t in taken + out):
+        if any(cand.overlaps(t) for t in taken + out + titles):
             continue
         if any(t.lower_ in gaz.title_by_form or t.text in gaz.body_heads for t in toks):
             continue
@@ -298,6 +330,7 @@ def resolve(doc, spans: list[Span], gaz: Gazetteer) -> EntityIndex:
     demonym_spans = _demonym_spans(doc, gaz, spans)
     home = _home_country(text, spans, demonym_spans, gaz)
     persons = _cluster_persons([s for s in spans if s.type == "Person"])
+    _rekey_name_fragments(spans, persons)
     for s in spans:
         if s.key:
             continue
@@ -348,17 +381,38 @@ def _home_country(text: str, spans: list[Span], demonyms: list[Span], gaz: Gazet
                 entry = gaz.entry(s.key)
                 if entry and entry.country:
                     return entry.country
+    # Mentions count once; a foreign ministry or government named with its state counts
+    # more (press releases name their own ministry), and so does the first state named.
     counts = Counter(s.key for s in spans + demonyms if s.type == "Country")
     for s in spans:
         if s.type == "GovernmentBody" and s.country:
-            counts[s.country] += 1
+            counts[s.country] += 3
     if not counts:
         return None
+    ordered = [s.key for s in sorted(spans + demonyms, key=lambda s: s.start) if s.type == "Country"]
+    if ordered:
+        counts[ordered[0]] += 1
     first = {}
-    for s in sorted(spans + demonyms, key=lambda s: s.start):
-        if s.type == "Country":
-            first.setdefault(s.key, s.start)
+    for i, key in enumerate(ordered):
+        first.setdefault(key, i)
     return max(counts, key=lambda k: (counts[k], -first.get(k, 0)))
+
+
+def _rekey_name_fragments(spans: list[Span], persons: dict[tuple[int, int], str]) -> None:
+    """'Valdivia' tagged as a place (a Chilean city) where the article names Ernesto
+    Valdivia Ruiz: a place mention that is part of a person's name is that person."""
+    full = {}
+    for s in spans:
+        key = persons.get((s.start, s.end))
+        if key and len(_name_tokens(s.text)) >= 2:
+            full.setdefault(key, _name_tokens(s.text))
+    for s in spans:
+        if s.type != "Place" or s.source == "gazetteer" and " " in s.text:
+            continue
+        toks = _name_tokens(s.text)
+        owners = {k for k, f in full.items() if _is_sub(toks, f)}
+        if len(owners) == 1:
+            s.type, s.key, s.country, s.source = "Person", owners.pop(), None, "name-fragment"
 
 
 def _name_tokens(name: str) -> list[str]:
@@ -413,7 +467,8 @@ def _build_entities(spans: list[Span], gaz: Gazetteer, text: str) -> dict[str, E
                 if acr:
                     surfaces.append(acr.group(1))
         aliases = tuple(a for a in dict.fromkeys(surfaces) if a != label and fold(a) != fold(label))
-        labels = (("en", entry.en),) if entry and entry.en else ()
+        # An English name belongs to the gazetteer's name, not to a text form it was merged with.
+        labels = (("en", entry.en),) if entry and entry.en and label == entry.name else ()
         mentions = tuple(Mention(s.start, s.end, text[s.start : s.end]) for s in sorted(group, key=lambda s: s.start))
         out[key] = Entity(key, etype, label, aliases, labels, entry.wikidata if entry else None, mentions)
     return out

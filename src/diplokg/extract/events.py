@@ -561,13 +561,34 @@ class EventExtractor:
             left, right = c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)
             spans.append((left, right))
         cands = [t for t in self.times if lo <= t.start and t.end <= hi and any(a <= t.start and t.end <= b for a, b in spans)]
-        # drop expressions that sit inside another event's own subordinate clause
+        cands = [t for t in cands if self._governed_by(t, (verb, trigger))]
         if not cands:
             return None
         anchor = trigger.idx
         best = min(cands, key=lambda t: abs(t.start - anchor))
         tense = "future" if d.status == "planned" else "past"
         return resolve_time(best, self.published, tense)
+
+    def _governed_by(self, time: TimeExpr, heads) -> bool:
+        """The words date this clause, not a clause nested in it ('aceptó la invitación para
+        realizar una visita en 2026': 2026 dates the visit)."""
+        tok = next((t for t in self.doc if t.idx <= time.start < t.idx + len(t.text) + 1), None)
+        targets = {h.i for h in heads}
+        for _ in range(10):
+            if tok is None:
+                return False
+            if tok.i in targets:
+                return True
+            if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "cop") or self._is_trigger(tok):
+                if tok.i not in targets and not (tok.idx >= time.start and tok.idx < time.end):
+                    return False
+            if tok.head is tok:
+                return False
+            tok = tok.head
+        return False
+
+    def _is_trigger(self, tok) -> bool:
+        return tok.pos_ in ("NOUN", "PROPN") and (tok.lower_ in NOUNS or tok.lemma_.lower() in NOUNS)
 
     def _draft(self, etype: str, trigger, verb, sent_no: int) -> Draft:
         start, end = self._evidence_span(trigger, verb)

@@ -109,7 +109,7 @@ def load_gazetteer() -> Gazetteer:
     body_functions = {name: fid for fid, names in funcs["functions"].items() for name in names}
     for row in load_jsonl("bodies.jsonl"):
         country = countries.get(row.get("country", ""))
-        function = body_functions.get(row["name"].lower())
+        function = row.get("function") or body_functions.get(row["name"].lower())
         key = body_key(row["name"], country, function)
         surfaces = tuple(dict.fromkeys([row["name"], *row.get("aliases", ())]))
         add(GazEntry(key, "GovernmentBody", row["name"], row.get("en"), row.get("wikidata"), country, surfaces, function))
@@ -155,3 +155,26 @@ def entity_ruler_patterns() -> list[dict]:
             if entry.type == "Place" and surface.upper() != surface:
                 patterns.append({"label": label, "pattern": surface.upper(), "id": entry.key})  # datelines
     return patterns
+
+
+CAP_WORD = r"[A-ZÁÉÍÓÚÑÜ][\w'’\-]*"
+_COUNTERPART_WORDS = ("homólogo", "homóloga", "homólogos", "homólogas", "par", "pares", "contraparte")
+
+
+@cache
+def title_pattern() -> re.Pattern:
+    """A title of office and its capitalised complement, on one line:
+    "secretario de Estado de Estados Unidos", "ministra de Europa y Asuntos Exteriores"."""
+    gaz = load_gazetteer()
+    forms = sorted({f for t in gaz.titles for f in t.forms} | set(_COUNTERPART_WORDS), key=len, reverse=True)
+    conn = r"(?:de|del|de[ ]la|de[ ]los|de[ ]las|para|y|e)"
+    cap_seq = rf"{CAP_WORD}(?:[ ]{CAP_WORD})*"
+    comp = (
+        rf"(?:[ ]{conn}[ ](?:la[ ]|el[ ]|los[ ]|las[ ])?{cap_seq}(?:[ ]{conn}[ ](?:la[ ]|el[ ])?{cap_seq})*"
+        rf"(?:,[ ]{cap_seq}[ ](?:y|e)[ ]{cap_seq})?)?"
+    )
+    return re.compile(rf"\b(?P<form>{'|'.join(re.escape(f) for f in forms)})\b(?P<comp>{comp})", re.I)
+
+
+def counterpart_word(form: str) -> bool:
+    return form.lower() in _COUNTERPART_WORDS

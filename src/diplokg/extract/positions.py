@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from ..model import Mention, Position
-from .entities import CAP, EntityIndex, Span, fold
-from .gazetteer import Gazetteer, Title
+from .entities import EntityIndex, Span, fold
+from .gazetteer import Gazetteer, Title, counterpart_word, title_pattern
 
 # Titles that name the same post ("canciller" = "ministro de relaciones exteriores").
 _EQUIVALENT = {
@@ -24,7 +24,6 @@ _EQUIVALENT = {
     "jefe de la diplomacia": "foreign-minister",
     "secretario de relaciones exteriores": "foreign-minister",
 }
-_COUNTERPART_WORDS = ("homólogo", "homóloga", "homólogos", "homólogas", "par", "pares", "contraparte")
 
 
 @dataclass
@@ -59,23 +58,16 @@ def normalize_title(text: str) -> str:
 
 
 def find_titles(text: str, index: EntityIndex, gaz: Gazetteer) -> list[TitleSpan]:
-    forms = sorted({f for t in gaz.titles for f in t.forms} | set(_COUNTERPART_WORDS), key=len, reverse=True)
-    conn = r"(?:de|del|de\s+la|de\s+los|de\s+las|para|y|e)"
-    cap_seq = rf"{CAP}(?:\s+{CAP})*"
-    comp = rf"(?:\s+{conn}\s+(?:la\s+|el\s+|los\s+|las\s+)?{cap_seq}(?:\s+{conn}\s+{cap_seq})*(?:,\s+{cap_seq}\s+(?:y|e)\s+{cap_seq})?)?"
-    pattern = re.compile(rf"\b(?P<form>{'|'.join(re.escape(f) for f in forms)})\b(?P<comp>{comp})", re.I)
     out: list[TitleSpan] = []
-    for m in pattern.finditer(text):
+    for m in title_pattern().finditer(text):
         form = m.group("form")
-        if form[0].isupper() and m.start() > 0 and text[m.start() - 2 : m.start()].strip() not in ("", ".", "\n") and not text[m.start() - 1] in "\n":
-            # Capitalised mid-sentence: part of a name ("Secretaría") rather than a title, unless after a line start.
-            if form.lower() not in gaz.title_by_form:
-                continue
         start, end = m.start(), m.end()
+        if form[0].isupper() and form.lower() not in gaz.title_by_form and not counterpart_word(form):
+            continue
         if any(s.start <= start < s.end and s.type in ("GovernmentBody", "InternationalOrganization", "Person") for s in index.mentions):
             continue  # "Secretaría General" inside a body name
         base = gaz.title_by_form.get(form.lower())
-        ts = TitleSpan(start, end, normalize_title(text[start:end]), base, counterpart_word=form.lower() in _COUNTERPART_WORDS)
+        ts = TitleSpan(start, end, normalize_title(text[start:end]), base, counterpart_word=counterpart_word(form))
         _split_of(ts, text, index, gaz)
         out.append(ts)
     return out

@@ -99,12 +99,29 @@ def resolve(expr: TimeExpr, anchor: date | None, tense: str | None = None) -> Ti
     for bare weekdays and months. Without an anchor the words stay unresolved.
     """
     if anchor is None:
-        return expr
+        anchor = _absolute_anchor(expr.text)
+        if anchor is None:
+            return expr  # relative words need the publication date
     value = _resolve_text(expr.text, anchor, tense)
     if value is None:
         return expr
     iso, precision = value
     return replace(expr, value=iso, precision=precision)
+
+
+def _absolute_anchor(text: str) -> date | None:
+    """Words that carry their own year ("en 2026", "el 5 de marzo de 2026") resolve without
+    a publication date; anything relative does not."""
+    for kind, pattern in PATTERNS:
+        m = pattern.fullmatch(text)
+        if m:
+            groups = m.groupdict()
+            year = groups.get("y") or groups.get("y2")
+            relative = any(groups.get(k) for k in ("rel", "pre", "this"))
+            if year and not relative:
+                return date(int(year), 1, 1)
+            return None
+    return None
 
 
 def _num(word: str) -> int:
