@@ -237,7 +237,7 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
     # Names right after a title: "el secretario general de la ASEAN, Nguyen Thanh Hai".
     by_char = {t.idx: t for t in doc}
     for ts in titles:
-        m = re.match(r"(?:[ ]\w+)?,?[ ]", text[ts.end : ts.end + 40])
+        m = re.match(r"(?:[ ]\w+)?(?:[ ]\([^)\n]{1,15}\))?,?[ ]", text[ts.end : ts.end + 60])
         for gap in ([m.end()] if m else []) + [1]:
             tok = by_char.get(ts.end + gap)
             if tok is None or not tok.text[:1].isupper() or tok.ent_type_ in RULER_LABELS:
@@ -330,6 +330,8 @@ def resolve(doc, spans: list[Span], gaz: Gazetteer) -> EntityIndex:
     demonym_spans = _demonym_spans(doc, gaz, spans)
     home = _home_country(text, spans, demonym_spans, gaz)
     persons = _cluster_persons([s for s in spans if s.type == "Person"])
+    spans = spans + _surname_mentions(doc, spans, persons)
+    persons = _cluster_persons([s for s in spans if s.type == "Person"])
     _rekey_name_fragments(spans, persons)
     for s in spans:
         if s.key:
@@ -398,6 +400,29 @@ def _home_country(text: str, spans: list[Span], demonyms: list[Span], gaz: Gazet
     return max(counts, key=lambda k: (counts[k], -first.get(k, 0)))
 
 
+def _surname_mentions(doc, spans: list[Span], persons: dict[tuple[int, int], str]) -> list[Span]:
+    """'Esquivel realizará...' where the article named Martín Esquivel: a capitalised word
+    that is a surname of exactly one person named in full is that person."""
+    owners: dict[str, set[str]] = {}
+    for s in spans:
+        key = persons.get((s.start, s.end))
+        toks = _name_tokens(s.text)
+        if key and len(toks) >= 2:
+            for t in toks[1:]:
+                if t not in NAME_PARTICLES:
+                    owners.setdefault(t, set()).add(key)
+    out = []
+    for tok in doc:
+        if not tok.text[:1].isupper() or tok.text in NOT_NAMES or len(tok.text) < 3:
+            continue
+        if any(s.start <= tok.idx < s.end for s in spans):
+            continue
+        keys = owners.get(fold(tok.text))
+        if keys and len(keys) == 1:
+            out.append(Span(tok.idx, tok.idx + len(tok.text), "Person", tok.text, "surname"))
+    return out
+
+
 def _rekey_name_fragments(spans: list[Span], persons: dict[tuple[int, int], str]) -> None:
     """'Valdivia' tagged as a place (a Chilean city) where the article names Ernesto
     Valdivia Ruiz: a place mention that is part of a person's name is that person."""
@@ -445,6 +470,20 @@ def _is_sub(short: list[str], full: list[str]) -> bool:
     return any(full[i : i + n] == short for i in range(len(full) - n + 1))
 
 
+def _body_label(group: list[Span], gaz: Gazetteer, entry) -> str:
+    """One label per body in every article: the gazetteer's name, or the function's
+    canonical name, or the name without its state, with the state in brackets."""
+    if entry is not None:
+        return entry.name
+    country = gaz.entry(group[0].country)
+    function = next((s.function for s in group if s.function), None)
+    if function and function in gaz.function_labels:
+        core = gaz.function_labels[function]
+    else:
+        core = max((_core_name(s, gaz) for s in group), key=lambda x: (len(x.split()), x))
+    return f"{core} ({country.name})" if country else core
+
+
 def _build_entities(spans: list[Span], gaz: Gazetteer, text: str) -> dict[str, Entity]:
     grouped: dict[str, list[Span]] = {}
     for s in spans:
@@ -456,6 +495,8 @@ def _build_entities(spans: list[Span], gaz: Gazetteer, text: str) -> dict[str, E
         surfaces = list(dict.fromkeys(s.text for s in sorted(group, key=lambda s: s.start)))
         if entry and entry.type != "GovernmentBody":
             label = entry.name
+        elif etype == "GovernmentBody" and group[0].country:
+            label = _body_label(group, gaz, entry)
         else:
             named = [x for x in surfaces if x[:1].isupper()] or surfaces
             label = max(named, key=lambda x: (len(x.split()), len(x)))

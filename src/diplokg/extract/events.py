@@ -174,14 +174,10 @@ class EventExtractor:
                 return list(reversed(seen))
         return []
 
-    def _explicit_subjects(self) -> list[tuple[int, list[str]]]:
-        out = []
-        for tok in self.doc:
-            if tok.dep_ in SUBJ and tok.head.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
-                agents = self.token_agents(tok)
-                if agents:
-                    out.append((tok.i, agents))
-        return out
+    def _explicit_subjects(self) -> list:
+        """Subject tokens, resolved to agents only when needed (after earlier events exist,
+        so that 'ambos' can point at them)."""
+        return [tok for tok in self.doc if tok.dep_ in SUBJ and tok.head.pos_ in ("VERB", "AUX", "NOUN", "ADJ")]
 
     def subject_agents(self, verb) -> list[str]:
         for c in verb.children:
@@ -205,9 +201,12 @@ class EventExtractor:
             else:
                 break
         # pro-drop: the last explicit subject before the verb (same or previous sentence)
-        sent_start = verb.sent.start
-        prev = [a for i, a in self.subjects if i < verb.i and i >= self._prev_sentence_start(sent_start)]
-        return prev[-1] if prev else []
+        lo = self._prev_sentence_start(verb.sent.start)
+        for tok in reversed([t for t in self.subjects if lo <= t.i < verb.i]):
+            agents = self.token_agents(tok)
+            if agents:
+                return agents
+        return []
 
     def _prev_sentence_start(self, sent_start: int) -> int:
         if sent_start == 0:
@@ -295,14 +294,21 @@ class EventExtractor:
             return
         if self._blocked(tok, tok):
             return
-        if spec.get("statement") and self._announces_event(tok):
-            return
+        if (spec.get("statement") and lemma not in DENIAL or spec["type"] == "Agreement") and self._announces_event(tok):
+            return  # "anunció la ruptura", "acordaron reunirse": the framed event is the news
         d = self._draft(spec["type"], tok, tok, sent_no)
         subj = self.subject_agents(tok)
-        if spec.get("subject_must_be_agent") and not subj:
+        passive = self._passive(tok)
+        if spec.get("subject_must_be_agent") and (not subj or passive):
             return
-        d.add(subj, spec.get("subject_role", "participant"))
         obj_role = spec.get("object_role")
+        if passive:
+            # "X será recibido por Y": the grammatical subject plays the object's role.
+            d.add(subj, obj_role or "participant")
+            for c in self.complements(tok, ("por",)):
+                d.add(self.token_agents(c), spec.get("subject_role", "participant"))
+        else:
+            d.add(subj, spec.get("subject_role", "participant"))
         for c in tok.children:
             if c.dep_ in ("obj", "iobj") or (c.dep_ in ("obl", "obl:arg") and any(g.lower_ in ("a", "al") for g in c.children if g.dep_ == "case") and spec["type"] != "Visit"):
                 agents = self.token_agents(c)
@@ -325,6 +331,12 @@ class EventExtractor:
             d.participants.remove(d.destination)
         self._status(d, tok, tok)
         self._keep(d)
+
+    @staticmethod
+    def _passive(tok) -> bool:
+        return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in tok.children) or (
+            tok.morph.get("VerbForm") == ["Part"] and any(c.dep_ in ("aux", "cop") and c.lemma_ == "ser" for c in tok.children)
+        )
 
     def _reflexive(self, tok) -> bool:
         if re.search(r"(se|nos|me)$", tok.lower_):
@@ -369,7 +381,7 @@ class EventExtractor:
         if etype == "Invitation" and head.lemma_.lower() in ("aceptar", "agradecer", "extender", "cursar", "formular", "reiterar", "recibir"):
             pass
         elif etype == "Invitation":
-            if tok.dep_ not in ("obj",):
+            if tok.dep_ not in ("obj",) and not self._relative_light_verb(tok):
                 return
         if etype in ("Sanction",) and head.lemma_.lower() not in ("imponer", "aplicar", "anunciar", "adoptar", "decretar", "aprobar"):
             return
@@ -382,6 +394,9 @@ class EventExtractor:
         if self._anaphoric(tok, light):
             self._attach_to_previous(tok, etype)
             return
+        relative = self._relative_light_verb(tok)
+        if relative is not None and not (light and verb is not tok):
+            verb, light = relative, True
         d = self._draft(etype, tok, verb, sent_no)
         accepted = verb.lemma_.lower() in ACCEPT
         if light and verb is not tok and tok.dep_ in ("obj", "nsubj", "nsubj:pass", "obl", "xcomp"):
@@ -404,6 +419,11 @@ class EventExtractor:
                 d.add(agents, "actor")
             elif etype in ("Meeting", "Negotiation", "Invitation", "RelationsDowngrade", "PhoneCall"):
                 d.add(agents, role)
+        if etype in ("Meeting", "Negotiation"):
+            left, right = self._span_of(tok)
+            for m in self.index.mentions:
+                if left <= m.start and m.end <= right and m.type == "InternationalOrganization" and m.key not in d.participants:
+                    d.add([m.key])
         if etype == "Invitation" and accepted and not d.actors:
             d.add(self._inviter(d), "actor")
         if etype == "Visit" and not d.participants and tok.dep_ in ("obj",) and verb is not tok:
@@ -417,6 +437,14 @@ class EventExtractor:
         self._places(d, tok, verb, {"type": etype})
         self._status(d, verb, tok)
         self._keep(d)
+
+    def _relative_light_verb(self, tok):
+        """'la invitación que Park le extendió': the relative clause's verb carries the noun."""
+        for c in tok.children:
+            if c.dep_ in ("acl", "acl:relcl") and c.pos_ == "VERB" and c.lemma_.lower() in LIGHT | ACCEPT:
+                if any(g.lower_ in ("que", "cual") for g in c.children if g.dep_ in ("obj", "nsubj", "mark")) or True:
+                    return c
+        return None
 
     def _invitation_visitor(self, tok):
         """A visit under an invitation is a plan of the invitee only when the invitation was accepted."""
@@ -612,8 +640,25 @@ class EventExtractor:
         start, end = start_tok.idx, right.idx + len(right.text)
         return start, end
 
+    def _state_of(self, key: str) -> str | None:
+        if key.startswith("country/"):
+            return key
+        for m in self.index.mentions:
+            if m.key == key and m.type == "GovernmentBody" and m.country:
+                return m.country
+        for p in self.positions:
+            if p.holder == key and p.of and p.of.startswith("country/"):
+                return p.of
+        return None
+
     def _keep(self, d: Draft) -> None:
         d.participants = [p for p in d.participants if p]
+        if d.type in ("Sanction", "RelationsDowngrade"):
+            # Acts of state: the acting state is listed with the body or official that acts.
+            for actor in list(d.actors or d.participants[:1]):
+                state = self._state_of(actor)
+                if state and state not in d.participants:
+                    d.add([state], "actor")
         if not d.participants:
             return
         if d.type in ("Meeting", "PhoneCall", "Negotiation", "Agreement", "AgreementSigning") and len(d.participants) < 2:
@@ -678,7 +723,9 @@ def _same_event(a: Draft, b: Draft) -> bool:
     pa, pb = set(a.participants), set(b.participants)
     if a.sentence == b.sentence and (pa & pb):
         return True
-    return pa <= pb or pb <= pa if a.type not in ("Visit",) else pa == pb and a.destination == b.destination
+    if a.type == "Visit":
+        return pa == pb and a.destination == b.destination
+    return pa == pb or (abs(a.sentence - b.sentence) <= 1 and (pa <= pb or pb <= pa))
 
 
 def extract_events(doc, index, titles, times, positions, published) -> list[Event]:

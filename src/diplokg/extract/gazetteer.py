@@ -52,6 +52,7 @@ class Gazetteer:
     titles: tuple[Title, ...]
     title_by_form: dict[str, Title]
     body_functions: dict[str, str]  # lower-case body name -> function id
+    function_labels: dict[str, str]  # function id -> canonical Spanish label
     demonym_suffix_heads: frozenset[str]
     body_heads: tuple[str, ...]
     place_heads: tuple[str, ...]
@@ -130,6 +131,7 @@ def load_gazetteer() -> Gazetteer:
         titles=titles,
         title_by_form=title_by_form,
         body_functions=body_functions,
+        function_labels=funcs.get("labels", {}),
         demonym_suffix_heads=frozenset(funcs["demonym_suffix_heads"]),
         body_heads=tuple(sorted(set(forms) | set(heads), key=len, reverse=True)),
         place_heads=tuple(sorted(load_json("places_heads.json")["heads"], key=len, reverse=True)),

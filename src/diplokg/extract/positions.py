@@ -117,7 +117,7 @@ def attach_holders(titles: list[TitleSpan], index: EntityIndex, text: str) -> No
             if p.start < ts.end:
                 continue
             gap = text[ts.end : p.start]
-            if 0 <= len(gap) <= 3 and re.fullmatch(r"[\s,]*", gap):
+            if 0 <= len(gap) <= 22 and re.fullmatch(r"(?:[ ]\([^)\n]{1,15}\))?[\s,]*", gap):
                 ts.holder, ts.holder_span = p.key, (p.start, p.end)
                 break
         if ts.holder:
