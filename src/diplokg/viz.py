@@ -35,6 +35,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from .errors import DiplokgError
+from .model import ENTITY_TYPES, EVENT_TYPES
 from .rdf.vocab import DIP, WD
 
 __all__ = [
@@ -47,20 +48,8 @@ __all__ = [
     "write_html",
 ]
 
-EVENT_KINDS = (
-    "Meeting",
-    "PhoneCall",
-    "Visit",
-    "Negotiation",
-    "Agreement",
-    "AgreementSigning",
-    "Invitation",
-    "Statement",
-    "Criticism",
-    "Sanction",
-    "RelationsDowngrade",
-)
-AGENT_KINDS = ("Person", "Country", "InternationalOrganization", "GovernmentBody", "Organization", "Delegation")
+EVENT_KINDS = EVENT_TYPES
+AGENT_KINDS = tuple(t for t in ENTITY_TYPES if t != "Place")
 
 # Most specific first: a thing typed with several known classes (directly or through
 # rdfs:subClassOf in the ontology) gets the first kind of this order.
