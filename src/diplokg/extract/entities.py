@@ -237,7 +237,7 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
     # Names right after a title: "el secretario general de la ASEAN, Nguyen Thanh Hai".
     by_char = {t.idx: t for t in doc}
     for ts in titles:
-        m = re.match(r"(?:[ ]\w+)?(?:[ ]\([^)\n]{1,15}\))?,?[ ]", text[ts.end : ts.end + 60])
+        m = re.match(r"(?:[ ][a-záéíóúñü]+)?(?:[ ]\([^)\n]{1,15}\))?,?[ ]", text[ts.end : ts.end + 60])
         for gap in ([m.end()] if m else []) + [1]:
             tok = by_char.get(ts.end + gap)
             if tok is None or not tok.text[:1].isupper() or tok.ent_type_ in RULER_LABELS:
@@ -257,8 +257,19 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
                 while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
                     j += 1
                 cands.append((ent.start, j))
-    out: list[Span] = []
+    # "Andrés Solano Vargas e Itzel Carrasquilla": coordinated names are two names.
+    split: list[tuple[int, int]] = []
     for s, e in cands:
+        start = s
+        for t in doc[s:e]:
+            if t.lower_ in ("y", "e", ",", ";"):
+                if t.i > start:
+                    split.append((start, t.i))
+                start = t.i + 1
+        if start < e:
+            split.append((start, e))
+    out: list[Span] = []
+    for s, e in split:
         toks = list(doc[s:e])
         # trim non-name tokens at the edges
         while toks and (not toks[0].text[:1].isupper() or toks[0].text in NOT_NAMES or toks[0].is_punct):
@@ -352,7 +363,16 @@ def resolve(doc, spans: list[Span], gaz: Gazetteer) -> EntityIndex:
 
 
 def _core_name(s: Span, gaz: Gazetteer) -> str:
-    return _strip_demonym(re.sub(r"\s+(?:de|del|de\s+la)\s+[^,]+$", "", s.text) if s.country else s.text, gaz)
+    """The body's name without its state: 'Cancillería argentina', 'Ministerio de X de Chile' -> the head."""
+    text = _strip_demonym(s.text, gaz)
+    if s.country:
+        entry = gaz.entry(s.country)
+        names = sorted((x for x in (entry.surfaces if entry else ())), key=len, reverse=True)
+        for name in names:
+            m = re.search(rf"\s+(?:de|del|de\s+la|de\s+los)\s+(?:el\s+|la\s+)?{re.escape(name)}$", text)
+            if m:
+                return text[: m.start()]
+    return text
 
 
 def _body_country(s: Span, gaz: Gazetteer, home: str | None) -> str | None:
@@ -389,9 +409,12 @@ def _home_country(text: str, spans: list[Span], demonyms: list[Span], gaz: Gazet
     for s in spans:
         if s.type == "GovernmentBody" and s.country:
             counts[s.country] += 3
+        elif s.type == "Place" and s.country:
+            counts[s.country] += 1  # the article's geography points home too
     if not counts:
         return None
-    ordered = [s.key for s in sorted(spans + demonyms, key=lambda s: s.start) if s.type == "Country"]
+    ordered = [s.country if s.type != "Country" else s.key for s in sorted(spans + demonyms, key=lambda s: s.start)]
+    ordered = [k for k in ordered if k and k.startswith("country/")]
     if ordered:
         counts[ordered[0]] += 1
     first = {}

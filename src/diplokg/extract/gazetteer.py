@@ -159,7 +159,9 @@ def entity_ruler_patterns() -> list[dict]:
     return patterns
 
 
-CAP_WORD = r"[A-ZÁÉÍÓÚÑÜ][\w'’\-]*"
+# A capitalised word, or an abbreviation with inner periods ("EE.UU.", "S.A."); a plain
+# word never takes a trailing period, so a sentence end does not glue the next sentence on.
+CAP_WORD = r"(?:[A-ZÁÉÍÓÚÑÜ]{1,3}\.(?:[A-ZÁÉÍÓÚÑÜ]{1,3}\.)+|[A-ZÁÉÍÓÚÑÜ][\w'’\-]*)"
 _COUNTERPART_WORDS = ("homólogo", "homóloga", "homólogos", "homólogas", "par", "pares", "contraparte")
 
 
@@ -175,7 +177,8 @@ def title_pattern() -> re.Pattern:
         rf"(?:[ ]{conn}[ ](?:la[ ]|el[ ]|los[ ]|las[ ])?{cap_seq}(?:[ ]{conn}[ ](?:la[ ]|el[ ])?{cap_seq})*"
         rf"(?:,[ ]{cap_seq}[ ](?:y|e)[ ]{cap_seq})?)?"
     )
-    return re.compile(rf"\b(?P<form>{'|'.join(re.escape(f) for f in forms)})\b(?P<comp>{comp})", re.I)
+    # Only the title words ignore case; the complement must stay capitalised.
+    return re.compile(rf"\b(?P<form>(?i:{'|'.join(re.escape(f) for f in forms)}))\b(?P<comp>{comp})")
 
 
 def counterpart_word(form: str) -> bool:
