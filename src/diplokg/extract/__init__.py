@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..model import Article, Extraction
+from ..model import Article, Entity, Extraction
 from ..nlp import load_nlp
+from .gazetteer import load_gazetteer
 
 
 def _doc_for(nlp, article: Article):
@@ -37,9 +38,18 @@ def extraction_from_doc(article: Article, doc) -> Extraction:
     res = doc._.diplokg
     index = res["index"]
     events, positions = res["events"], res["positions"]
-    known = set(index.entities)
+    entities = dict(index.entities)
     used = {k for e in events for k in (*e.participants, e.location, e.destination) if k}
     used |= {p.holder for p in positions} | {p.of for p in positions if p.of}
-    if used - known:  # every key an event or post names must be an entity of the article
-        raise AssertionError(f"internal: unknown entities {sorted(used - known)} in {article.id}")
-    return Extraction(article, tuple(index.entities.values()), tuple(positions), tuple(events), tuple(res["quantities"]))
+    for key in sorted(used - set(entities)):
+        # A state implied but not named (the state of a named ministry): from the gazetteer.
+        entities[key] = gazetteer_entity(key)
+    return Extraction(article, tuple(entities.values()), tuple(positions), tuple(events), tuple(res["quantities"]))
+
+
+def gazetteer_entity(key: str) -> Entity:
+    entry = load_gazetteer().entry(key)
+    if entry is None:
+        raise AssertionError(f"internal: {key} is neither named in the article nor in the gazetteer")
+    labels = (("en", entry.en),) if entry.en else ()
+    return Entity(key, entry.type, entry.name, (), labels, entry.wikidata, ())

@@ -113,8 +113,29 @@ def _gazetteer_spans(doc, gaz: Gazetteer) -> list[Span]:
         entry = gaz.entries.get(ent.ent_id_)
         if entry is None:
             continue
+        parent = _named_parent(ent, entry, gaz)
+        if parent is not None:
+            out.append(parent)  # "Asamblea General de la ONU" speaks for the ONU
+            continue
         out.append(Span(ent.start_char, ent.end_char, entry.type, ent.text, "gazetteer", entry.key, entry.country, entry.function))
     return out
+
+
+def _named_parent(ent, entry, gaz: Gazetteer) -> Span | None:
+    """An organ named with its organization ('Consejo de Seguridad de la ONU'): the
+    organization is the actor the text names."""
+    if not entry.part_of:
+        return None
+    parent_key = gaz.by_surface.get(entry.part_of)
+    parent = gaz.entry(parent_key)
+    if parent is None:
+        return None
+    for surface in sorted(parent.surfaces, key=len, reverse=True):
+        m = re.search(rf"\b{re.escape(surface)}\b", ent.text)
+        if m:
+            start = ent.start_char + m.start()
+            return Span(start, start + len(surface), parent.type, surface, "gazetteer", parent.key)
+    return None
 
 
 def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
@@ -182,7 +203,8 @@ def _acronym_org_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Spa
         if gaz.by_surface.get(m.group("acr")) or gaz.by_surface.get(name):
             continue  # the gazetteer already knows it
         head = words[0]
-        etype = "GovernmentBody" if head in gaz.body_heads else "Organization"
+        company = re.search(r"\b(?:S\.A\.|S\.L\.|S\.A\.C\.|Ltda\.?|Inc\.?|Corp\.?|S\.R\.L\.|GmbH|LLC)$", name)
+        etype = "GovernmentBody" if head in gaz.body_heads and not company else "Organization"
         out.append(Span(start, m.end("acr") + 1, etype, text[start : m.end("acr") + 1], "acronym", None))
     return out
 

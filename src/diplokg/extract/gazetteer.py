@@ -32,6 +32,7 @@ class GazEntry:
     country: str | None = None  # key of the country a place or body belongs to
     surfaces: tuple[str, ...] = ()
     function: str | None = None  # for government bodies: "foreign-ministry", ...
+    part_of: str | None = None  # for organs of an organization: the parent's name
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,10 @@ def load_gazetteer() -> Gazetteer:
 
     for row in load_jsonl("organizations.jsonl"):
         key = entity_key("InternationalOrganization", row["name"])
-        surfaces = tuple(dict.fromkeys([row["name"], *row.get("acronyms", ()), *row.get("aliases", ())]))
-        add(GazEntry(key, "InternationalOrganization", row["name"], row.get("en"), row.get("wikidata"), None, surfaces))
+        ambiguous = set(row.get("ambiguous_names", ()))
+        surfaces = tuple(x for x in dict.fromkeys([row["name"], *row.get("acronyms", ()), *row.get("aliases", ())]) if x not in ambiguous)
+        add(GazEntry(key, "InternationalOrganization", row["name"], row.get("en"), row.get("wikidata"), None, surfaces,
+                     part_of=row.get("part_of")))
 
     for row in load_jsonl("places.jsonl"):
         key = entity_key("Place", row["name"])
@@ -108,11 +111,20 @@ def load_gazetteer() -> Gazetteer:
 
     funcs = load_json("bodies_functions.json")
     body_functions = {name: fid for fid, names in funcs["functions"].items() for name in names}
-    for row in load_jsonl("bodies.jsonl"):
+    # Named bodies first: where a metonym ("Foggy Bottom") shares a body's key, the body's
+    # own name ("Departamento de Estado") is the entry and the metonym only a surface form.
+    body_rows = sorted(load_jsonl("bodies.jsonl"), key=lambda r: r.get("kind") == "metonym")
+    for row in body_rows:
         country = countries.get(row.get("country", ""))
         function = row.get("function") or body_functions.get(row["name"].lower())
         key = body_key(row["name"], country, function)
-        surfaces = tuple(dict.fromkeys([row["name"], *row.get("aliases", ())]))
+        # Names flagged ambiguous ("Exteriores", "Santa Cruz") are not matched on their own.
+        ambiguous = set(row.get("ambiguous_names", ()))
+        surfaces = tuple(x for x in dict.fromkeys([row["name"], *row.get("aliases", ())]) if x not in ambiguous)
+        if key in entries:
+            for s in surfaces:
+                by_surface.setdefault(s, key)
+            continue
         add(GazEntry(key, "GovernmentBody", row["name"], row.get("en"), row.get("wikidata"), country, surfaces, function))
 
     titles = tuple(
