@@ -83,11 +83,22 @@ def detect(doc, gaz: Gazetteer) -> list[Span]:
     spans += _body_spans(text, gaz, spans)
     spans += _acronym_org_spans(text, gaz, spans)
     spans += _delegation_spans(doc, spans)
-    titles = [Span(m.start(), m.end(), "Title", m.group(0), "title") for m in title_pattern().finditer(text)]
+    titles = [Span(m.start(), m.start("tail") if m.group("tail") else m.end(), "Title", m.group(0), "title")
+              for m in title_pattern().finditer(text) if not _name_part(m, text)]
     spans += _person_spans(doc, gaz, spans, titles)
     spans += _place_spans(doc, gaz, spans, titles)
     spans = _merge_split_names(spans, text)
     return sorted(spans, key=lambda s: (s.start, -s.end))
+
+
+def _name_part(m: re.Match, text: str) -> bool:
+    """'Asamblea General', 'Secretaría General': a capitalised title word after a
+    capitalised word is part of a name, not a title."""
+    if not m.group("form")[:1].isupper():
+        return False
+    before = text[max(0, m.start() - 30) : m.start()].rstrip()
+    prev = before.split()[-1] if before.split() else ""
+    return bool(prev) and prev[:1].isupper() and not prev.endswith((".", ":"))
 
 
 def _merge_split_names(spans: list[Span], text: str) -> list[Span]:

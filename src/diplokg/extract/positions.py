@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Mention, Position
-from .entities import EntityIndex, Span, fold
+from .entities import EntityIndex, Span, _name_part, fold
 from .gazetteer import Gazetteer, Title, counterpart_word, title_pattern
 
 # Titles that name the same post ("canciller" = "ministro de relaciones exteriores").
@@ -62,6 +62,10 @@ def find_titles(text: str, index: EntityIndex, gaz: Gazetteer) -> list[TitleSpan
     for m in title_pattern().finditer(text):
         form = m.group("form")
         start, end = m.start(), m.end()
+        if _name_part(m, text):
+            continue
+        if m.group("tail") and any(m.start("tail") <= p.start < end for p in index.mentions if p.type == "Person"):
+            end = m.start("tail")  # "los cancilleres de A y B, Fulano y Mengano": names, not a title
         if form[0].isupper() and form.lower() not in gaz.title_by_form and not counterpart_word(form):
             continue
         if any(s.start <= start < s.end and s.type in ("GovernmentBody", "InternationalOrganization", "Person") for s in index.mentions):
@@ -110,15 +114,26 @@ def _split_of(ts: TitleSpan, text: str, index: EntityIndex, gaz: Gazetteer) -> N
 
 def attach_holders(titles: list[TitleSpan], index: EntityIndex, text: str) -> None:
     """A person right after a title ("el canciller X", "su homólogo, X") or right before it
-    ("X, ministro de ...") holds it."""
+    ("X, ministro de ...") holds it; a plural title shares itself out over the names that
+    follow ("los cancilleres de Chile y Perú, A y B"; "sus homólogos A, de Bolivia, y B,
+    de Colombia"); "la vicepresidenta y canciller X" gives X both posts."""
     persons = sorted((m for m in index.mentions if m.type == "Person"), key=lambda m: m.start)
+    extra: list[TitleSpan] = []
     for ts in titles:
+        if _is_plural(ts, text):
+            shared = _share_plural(ts, persons, index, text)
+            if shared:
+                extra += shared
+                continue
         for p in persons:
             if p.start < ts.end:
                 continue
             gap = text[ts.end : p.start]
-            if 0 <= len(gap) <= 22 and re.fullmatch(r"(?:[ ]\([^)\n]{1,15}\))?[\s,]*", gap):
+            m = re.fullmatch(_HOLDER_GAP, gap)
+            if m and len(gap) <= 60:
                 ts.holder, ts.holder_span = p.key, (p.start, p.end)
+                if m.group("org") and ts.of is None:
+                    ts.of = _previous_organization(index, ts.start)
                 break
         if ts.holder:
             continue
@@ -129,6 +144,73 @@ def attach_holders(titles: list[TitleSpan], index: EntityIndex, text: str) -> No
             if 0 <= len(gap) <= 12 and re.fullmatch(r",\s+(?:(?:el|la|actual|nuevo|nueva)\s+)?", gap):
                 ts.holder, ts.holder_span = p.key, (p.start, p.end)
                 break
+    for first, second in zip(titles, titles[1:]):
+        if first.holder is None and second.holder and re.fullmatch(r"\s+(?:y|e)\s+", text[first.end : second.start]):
+            first.holder, first.holder_span = second.holder, second.holder_span
+            first.of = first.of or second.of
+    titles.extend(extra)
+
+
+# Between a title and its holder: an acronym in brackets, "del organismo" (the
+# organization just named), "y anfitriona de la cita" (a coordinated description).
+_HOLDER_GAP = (
+    r"(?:[ ]\([^)\n]{1,15}\))?"
+    r"(?:[ ](?:del|de[ ]la)[ ](?P<org>organismo|organización|bloque|foro|alianza|mecanismo))?"
+    r"(?:[ ](?:y|e)[ ][a-záéíóúñü]+(?:[ ][a-záéíóúñü]+){0,4})?"
+    r"[\s,]*"
+)
+
+
+def _previous_organization(index: EntityIndex, before: int) -> str | None:
+    orgs = [m for m in index.mentions if m.type == "InternationalOrganization" and m.end <= before]
+    return orgs[-1].key if orgs else None
+
+
+def _is_plural(ts: TitleSpan, text: str) -> bool:
+    word = text[ts.start : ts.end].split()[0].lower()
+    return word.endswith("s") and (ts.base is None or word != ts.base.title.split()[0]) and not word.endswith("és")
+
+
+def _share_plural(ts: TitleSpan, persons: list[Span], index: EntityIndex, text: str) -> list[TitleSpan]:
+    """Pair the names after a plural title with their states, in order."""
+    following: list[tuple[Span, str | None]] = []
+    cursor = ts.end
+    country_after = r",\s+(?:de|del)\s+(?:el\s+|la\s+)?"
+    for p in persons:
+        if p.start < cursor:
+            continue
+        gap = text[cursor : p.start]
+        m = re.fullmatch(rf"(?:{country_after}(?P<c>[^,;]+?))?[\s,;:]*(?:(?:y|e)\s+)?", gap)
+        if not m or len(gap) > 60:
+            break
+        if m.group("c") and following:
+            following[-1] = (following[-1][0], _country_named(m.group("c"), cursor, index))
+        following.append((p, None))
+        cursor = p.end
+    if following:
+        m = re.match(rf"{country_after}(?P<c>[^,;.]+)", text[cursor : cursor + 60])
+        if m:
+            following[-1] = (following[-1][0], _country_named(m.group("c"), cursor, index))
+    if len(following) < 2:
+        return []
+    states = [m.key for m in index.maximal(ts.start, ts.end) if m.type == "Country"]
+    if len(states) == len(following) and not any(c for _, c in following):
+        following = [(p, c) for (p, _), c in zip(following, states)]
+    singular = ts.base.title if ts.base else ts.title
+    out = []
+    for p, country in following:
+        clone = TitleSpan(ts.start, ts.end, singular, ts.base, country, p.key, (p.start, p.end), ts.counterpart_word)
+        out.append(clone)
+    ts.holder = None
+    return out
+
+
+def _country_named(words: str, near: int, index: EntityIndex) -> str | None:
+    words = words.strip()
+    for m in index.mentions:
+        if m.type == "Country" and m.text == words and abs(m.start - near) < 200:
+            return m.key
+    return None
 
 
 def positions_from_titles(titles: list[TitleSpan], index: EntityIndex, text: str, gaz: Gazetteer) -> list[Position]:
