@@ -212,8 +212,20 @@ def test_first_name_that_is_a_country_stays_the_person(nlp):
     assert find(x, "Mauricio", "Country") is None, describe_entities(x)
 
 
-def test_sentence_initial_adverb_is_not_a_place(nlp):
-    text = "La canciller Beatriz Olmedo Franco llegó a Montevideo el lunes. Allí se entrevistó con la ministra Carolina Peña Ugarte."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La canciller Beatriz Olmedo Franco llegó a Montevideo el lunes. Allí se entrevistó con la ministra Carolina Peña Ugarte.",
+        pytest.param(
+            "El canciller Diego Arancibia Soto llegó el lunes a Montevideo. Allí se entrevistó con la ministra Carolina Peña Ugarte.",
+            marks=pytest.mark.xfail(
+                strict=True, reason="spaCy's LOC on the adverb 'Allí' is kept: a Place 'Allí' (key place/alli)"
+            ),
+        ),
+    ],
+    ids=["after-weekday", "before-weekday"],
+)
+def test_sentence_initial_adverb_is_not_a_place(nlp, text):
     x = run(nlp, text)
     assert find(x, "Allí") is None, describe_entities(x)
 
@@ -439,25 +451,27 @@ def test_recall_of_ambassador(nlp, text):
     assert labels(x, downgrade.actors) == {"Ecuador"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'acordaron reunirse' gives an Agreement of the two and no planned Meeting (planned Agreement "
-    "for 'acordaron reunirse el próximo mes en Asunción'; occurred Agreement for 'Ambos acordaron reunirse de nuevo')",
-)
 @pytest.mark.parametrize(
-    "text",
+    "text, location",
     [
-        "La canciller Beatriz Olmedo Franco y el ministro Héctor Zavala Ponce acordaron reunirse el próximo mes en Asunción.",
-        "La canciller Beatriz Olmedo Franco se reunió el martes con el ministro Héctor Zavala Ponce. "
-        "Ambos acordaron reunirse de nuevo el próximo mes.",
+        (
+            "La canciller Beatriz Olmedo Franco y el ministro Héctor Zavala Ponce acordaron reunirse el próximo mes en Asunción.",
+            "Asunción",
+        ),
+        (
+            "La canciller Beatriz Olmedo Franco se reunió el martes con el ministro Héctor Zavala Ponce. "
+            "Ambos acordaron reunirse de nuevo el próximo mes.",
+            None,
+        ),
     ],
     ids=["named-subjects", "ambos"],
 )
-def test_agreeing_to_meet_is_a_planned_meeting(nlp, text):
+def test_agreeing_to_meet_is_a_planned_meeting(nlp, text, location):
     x = run(nlp, text)
     assert not events(x, "Agreement"), describe_events(x)
     planned = one_event(x, "Meeting", "planned")
     assert labels(x, planned.participants) == {"Beatriz Olmedo Franco", "Héctor Zavala Ponce"}
+    assert label(x, planned.location) == location
     assert planned.time is not None and planned.time.value == "2026-04"
 
 

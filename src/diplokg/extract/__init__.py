@@ -12,26 +12,20 @@ from collections.abc import Iterable, Iterator
 
 from ..model import Article, Entity, Extraction
 from ..nlp import load_nlp
+from .components import parse
 from .gazetteer import load_gazetteer
-
-
-def _doc_for(nlp, article: Article):
-    doc = nlp.make_doc(article.text)
-    doc.user_data["published"] = article.published
-    return doc
 
 
 def extract(article: Article, nlp=None) -> Extraction:
     nlp = nlp or load_nlp()
-    return extraction_from_doc(article, nlp(_doc_for(nlp, article)))
+    return extraction_from_doc(article, parse(nlp, article.text, article.published))
 
 
-def extract_many(articles: Iterable[Article], nlp=None, batch_size: int = 16) -> Iterator[Extraction]:
-    """Stream articles through spaCy's `pipe`, carrying each article along with its Doc."""
+def extract_many(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
+    """Extract one article at a time (a stream: nothing is held beyond the current one)."""
     nlp = nlp or load_nlp()
-    pairs = ((_doc_for(nlp, a), a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield extraction_from_doc(article, doc)
+    for article in articles:
+        yield extract(article, nlp)
 
 
 def extraction_from_doc(article: Article, doc) -> Extraction:

@@ -1,11 +1,16 @@
 """diplokg's own spaCy components, run after the model's NER and our entity ruler.
 
+`parse` runs the model paragraph by paragraph (the small parser otherwise hangs the first
+word of a paragraph on the line break before it) and then our stages on the whole text.
+
 Each stage stores its plain-data result on the Doc (`doc._.diplokg[stage]`), so a Doc that
 leaves the pipeline carries everything `extract` needs. The publication date, needed to
 resolve relative dates, travels in `doc.user_data["published"]`.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -64,6 +69,26 @@ def events_component(doc: Doc) -> Doc:
 @Language.component("diplokg_quantities")
 def quantities_component(doc: Doc) -> Doc:
     _results(doc)["quantities"] = find_quantities(doc.text)
+    return doc
+
+
+_PARAGRAPH = re.compile(r".*?(?:\n+|$)", re.S)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The text cut after each run of line breaks; the pieces join back to the text exactly."""
+    return [p for p in _PARAGRAPH.findall(text) if p]
+
+
+def parse(nlp: Language, text: str, published=None) -> Doc:
+    """The model over each paragraph, one Doc for the whole text, then our stages."""
+    model_pipes = [name for name in nlp.pipe_names if name not in STAGES]
+    with nlp.select_pipes(enable=model_pipes):
+        docs = list(nlp.pipe(paragraphs(text)))
+    doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+    doc.user_data["published"] = published
+    for name in STAGES:
+        doc = nlp.get_pipe(name)(doc)
     return doc
 
 

@@ -236,7 +236,7 @@ class EventExtractor:
         return self._finish()
 
     def _consider(self, tok, sent_no: int) -> None:
-        lemma = tok.lemma_.lower()
+        lemma = _lemma(tok)
         if tok.pos_ in ("VERB", "AUX") and lemma in VERBS:
             self._verb_event(tok, VERBS[lemma], sent_no)
         elif tok.pos_ in ("NOUN", "PROPN") and (tok.lower_ in NOUNS or lemma in NOUNS):
@@ -258,29 +258,29 @@ class EventExtractor:
             if cur.head is cur:
                 break
             parent = cur.head
-            plemma = parent.lemma_.lower()
+            plemma = _lemma(parent)
             if cur.dep_ in ("ccomp", "xcomp", "csubj", "obj", "advcl") and plemma in DENIAL | SPECULATIVE | MODAL:
                 return True
             if plemma in MODAL and cur.dep_ in ("xcomp", "ccomp", "obj"):
                 return True
-            if plemma == "invitar" and cur.dep_ in ("xcomp", "ccomp", "obl", "advcl") and trigger.lemma_.lower() != "invitar":
+            if plemma == "invitar" and cur.dep_ in ("xcomp", "ccomp", "obl", "advcl") and _lemma(trigger) != "invitar":
                 return True  # "invitó a visitar": the trip is only proposed
             cur = parent
         for c in verb.children:
-            if c.dep_ == "aux" and c.lemma_.lower() in MODAL:
+            if c.dep_ == "aux" and _lemma(c) in MODAL:
                 return True
         # noun trigger that is the subject of a cancellation ("la visita ... fue cancelada")
-        if trigger.dep_ in SUBJ and trigger.head.lemma_.lower() in CANCEL:
+        if trigger.dep_ in SUBJ and _lemma(trigger.head) in CANCEL:
             return True
-        if trigger.head.lemma_.lower() in CANCEL and trigger.dep_ in ("obj", "nsubj:pass"):
+        if _lemma(trigger.head) in CANCEL and trigger.dep_ in ("obj", "nsubj:pass"):
             return True
         return False
 
     def _verb_event(self, tok, spec: dict, sent_no: int) -> None:
-        lemma = tok.lemma_.lower()
+        lemma = _lemma(tok)
         if spec.get("objects"):
             objs = [c for c in tok.children if c.dep_ in ("obj", "nsubj:pass", "nsubj")]
-            heads = {c.lemma_.lower() for c in objs} | {c.lower_ for c in objs}
+            heads = {_lemma(c) for c in objs} | {c.lower_ for c in objs}
             if not heads & set(spec["objects"]):
                 return
         if spec.get("requires_words"):
@@ -290,7 +290,7 @@ class EventExtractor:
         if spec.get("reflexive") and not self._reflexive(tok):
             if lemma not in ("reunir",):
                 return
-        if lemma in ("rechazar",) and any(c.lemma_.lower() in spec.get("objects_not", []) for c in tok.children):
+        if lemma in ("rechazar",) and any(_lemma(c) in spec.get("objects_not", []) for c in tok.children):
             return
         if self._blocked(tok, tok):
             return
@@ -310,6 +310,8 @@ class EventExtractor:
         else:
             d.add(subj, spec.get("subject_role", "participant"))
         for c in tok.children:
+            if _lemma(c) in ("margen", "marco", "término", "final"):
+                continue  # "al margen de ...", "en el marco de ...": circumstances
             if c.dep_ in ("obj", "iobj") or (c.dep_ in ("obl", "obl:arg") and any(g.lower_ in ("a", "al") for g in c.children if g.dep_ == "case") and spec["type"] != "Visit"):
                 agents = self.token_agents(c)
                 if spec.get("object_must_be") == "Person":
@@ -350,7 +352,7 @@ class EventExtractor:
         for c in verb.children:
             if c.dep_ in ("obj", "ccomp", "xcomp"):
                 for t in c.subtree:
-                    lemma = t.lemma_.lower()
+                    lemma = _lemma(t)
                     if (t.pos_ in ("NOUN", "PROPN") and (t.lower_ in NOUNS or lemma in NOUNS) and self._noun_ok(t)) or (
                         t.pos_ == "VERB" and lemma in VERBS and lemma not in ("anunciar",)
                     ):
@@ -358,7 +360,7 @@ class EventExtractor:
         return False
 
     def _noun_ok(self, tok) -> bool:
-        key = tok.lower_ if tok.lower_ in NOUN_NEEDS else tok.lemma_.lower()
+        key = tok.lower_ if tok.lower_ in NOUN_NEEDS else _lemma(tok)
         needs = NOUN_NEEDS.get(key)
         if needs is None:
             return True
@@ -370,25 +372,27 @@ class EventExtractor:
     def _noun_event(self, tok, etype: str, sent_no: int) -> None:
         if not self._noun_ok(tok):
             return
+        if _lemma(tok.head) in ("margen", "marco"):
+            return  # "al margen de la Asamblea General": the setting, not the event
         head = tok.head
         # the same event named twice ("ronda de negociaciones", "firmó un memorando")
-        if head is not tok and head.pos_ in ("NOUN", "PROPN") and (NOUNS.get(head.lower_) or NOUNS.get(head.lemma_.lower())) in (etype, "Negotiation") and self._noun_ok(head):
+        if head is not tok and head.pos_ in ("NOUN", "PROPN") and (NOUNS.get(head.lower_) or NOUNS.get(_lemma(head))) in (etype, "Negotiation") and self._noun_ok(head):
             return
-        if head.lemma_.lower() in VERBS and VERBS[head.lemma_.lower()]["type"] == etype:
+        if _lemma(head) in VERBS and VERBS[_lemma(head)]["type"] == etype:
             return
-        if etype == "AgreementSigning" and head.lemma_.lower() not in SIGNING_LIGHT:
+        if etype == "AgreementSigning" and _lemma(head) not in SIGNING_LIGHT:
             return  # a memorando that nobody signs here is just a document
-        if etype == "Invitation" and head.lemma_.lower() in ("aceptar", "agradecer", "extender", "cursar", "formular", "reiterar", "recibir"):
+        if etype == "Invitation" and _lemma(head) in ("aceptar", "agradecer", "extender", "cursar", "formular", "reiterar", "recibir"):
             pass
         elif etype == "Invitation":
             if tok.dep_ not in ("obj",) and not self._relative_light_verb(tok):
                 return
-        if etype in ("Sanction",) and head.lemma_.lower() not in ("imponer", "aplicar", "anunciar", "adoptar", "decretar", "aprobar"):
+        if etype in ("Sanction",) and _lemma(head) not in ("imponer", "aplicar", "anunciar", "adoptar", "decretar", "aprobar"):
             return
         verb = head if head.pos_ in ("VERB", "AUX") else tok
         if verb is tok and head.pos_ in ("VERB", "AUX"):
             verb = head
-        light = verb is not tok and verb.lemma_.lower() in LIGHT | ACCEPT | PLANNING | {"ser", "estar", "haber"}
+        light = verb is not tok and _lemma(verb) in LIGHT | ACCEPT | PLANNING | {"ser", "estar", "haber"}
         if self._blocked(verb if verb is not tok else tok, tok):
             return
         if self._anaphoric(tok, light):
@@ -398,7 +402,7 @@ class EventExtractor:
         if relative is not None and not (light and verb is not tok):
             verb, light = relative, True
         d = self._draft(etype, tok, verb, sent_no)
-        accepted = verb.lemma_.lower() in ACCEPT
+        accepted = _lemma(verb) in ACCEPT
         if light and verb is not tok and tok.dep_ in ("obj", "nsubj", "nsubj:pass", "obl", "xcomp"):
             subj = self.subject_agents(verb)
             if etype == "Invitation" and accepted:
@@ -441,7 +445,7 @@ class EventExtractor:
     def _relative_light_verb(self, tok):
         """'la invitación que Park le extendió': the relative clause's verb carries the noun."""
         for c in tok.children:
-            if c.dep_ in ("acl", "acl:relcl") and c.pos_ == "VERB" and c.lemma_.lower() in LIGHT | ACCEPT:
+            if c.dep_ in ("acl", "acl:relcl") and c.pos_ == "VERB" and _lemma(c) in LIGHT | ACCEPT:
                 if any(g.lower_ in ("que", "cual") for g in c.children if g.dep_ in ("obj", "nsubj", "mark")) or True:
                     return c
         return None
@@ -453,7 +457,7 @@ class EventExtractor:
             cur = cur.head
             if cur.lower_.startswith("invitaci"):
                 verb = cur.head
-                if verb.lemma_.lower() in ACCEPT:
+                if _lemma(verb) in ACCEPT:
                     return self.subject_agents(verb)
                 return []
             if cur.head is cur:
@@ -477,7 +481,7 @@ class EventExtractor:
                 return False
         if any(c.lower_ in PLANNED_ADJ for c in tok.children) or any(c.lower_ in PLANNED_ADJ for c in tok.lefts):
             return False
-        if light and tok.head.lemma_.lower() not in ("ser", "estar", "haber"):
+        if light and _lemma(tok.head) not in ("ser", "estar", "haber"):
             return False
         own = self.complements(tok, ("con", "de", "del", "entre"))
         if any(self.token_agents(c) for c in own):
@@ -501,7 +505,7 @@ class EventExtractor:
         # the relative clause may hang elsewhere in the parse: look for "participó X" right after
         window_end = min(len(self.doc), tok.i + 12)
         for t in self.doc[tok.i : window_end]:
-            if t.lemma_.lower() in ("participar", "asistir", "estar") and t.pos_ == "VERB":
+            if _lemma(t) in ("participar", "asistir", "estar") and t.pos_ == "VERB":
                 for g in t.children:
                     if g.dep_ in SUBJ:
                         prev.add(self.token_agents(g))
@@ -558,7 +562,7 @@ class EventExtractor:
                 if cur.head is cur:
                     break
                 parent = cur.head
-                if parent.lemma_.lower() in PLANNING or parent.lower_.startswith("invitaci") or any(g.lower_ == "para" for g in cur.children if g.dep_ in ("mark", "case")):
+                if _lemma(parent) in PLANNING or parent.lower_.startswith("invitaci") or any(g.lower_ == "para" for g in cur.children if g.dep_ in ("mark", "case")):
                     planned = True
                     break
                 if cur.dep_ not in ("xcomp", "ccomp", "acl", "advcl", "obl", "nmod"):
@@ -567,10 +571,10 @@ class EventExtractor:
         # "va a reunirse", "se reunirá", "prevista para", "la próxima cumbre"
         if any(c.lower_ in PLANNED_ADJ for c in trigger.subtree if c.i < trigger.i + 4):
             planned = True
-        if verb is not trigger and verb.lemma_.lower() in ("ser",) and "Fut" in morph_tense:
+        if verb is not trigger and _lemma(verb) in ("ser",) and "Fut" in morph_tense:
             planned = True
         for c in trigger.children:
-            if c.dep_ in ("acl", "acl:relcl") and ("Fut" in c.morph.get("Tense") or c.lemma_.lower() in ("prever", "programar")):
+            if c.dep_ in ("acl", "acl:relcl") and ("Fut" in c.morph.get("Tense") or _lemma(c) in ("prever", "programar")):
                 planned = True
         if verb.i > 0 and self.doc[verb.i - 1].lower_ == "a" and verb.i > 1 and self.doc[verb.i - 2].lemma_ == "ir":
             planned = True
@@ -616,7 +620,7 @@ class EventExtractor:
         return False
 
     def _is_trigger(self, tok) -> bool:
-        return tok.pos_ in ("NOUN", "PROPN") and (tok.lower_ in NOUNS or tok.lemma_.lower() in NOUNS)
+        return tok.pos_ in ("NOUN", "PROPN") and (tok.lower_ in NOUNS or _lemma(tok) in NOUNS)
 
     def _draft(self, etype: str, trigger, verb, sent_no: int) -> Draft:
         start, end = self._evidence_span(trigger, verb)
@@ -707,6 +711,13 @@ class EventExtractor:
                 )
             )
         return events
+
+
+def _lemma(tok) -> str:
+    """The verb's lemma without the clitic the model appends ('reunirse' -> 'reunir él')."""
+    lemma = tok.lemma_.lower()
+    parts = lemma.split()
+    return parts[0] if parts else lemma
 
 
 def _same_event(a: Draft, b: Draft) -> bool:
