@@ -144,11 +144,6 @@ def test_country_by_demonym_only(nlp):
             "El Gobierno mexicano anunció nuevas medidas comerciales.",
             "Gobierno mexicano",
             "gobierno",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a gazetteer metonym that shares the key body/government-mexico lends its name: "
-                "label 'Los Pinos' (alias 'Gobierno mexicano')",
-            ),
         ),
         (
             "El Ministerio de Relaciones Exteriores de Perú publicó un comunicado.",
@@ -200,11 +195,6 @@ def test_surname_that_is_a_city_stays_the_person(nlp, second):
     assert find(x, "Mendoza", "Place") is None, describe_entities(x)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the first name 'Mauricio' is taken for the country Mauricio (Mauritius): entities are "
-    "Country 'Mauricio' and Person 'Lemus Arce'",
-)
 def test_first_name_that_is_a_country_stays_the_person(nlp):
     text = "El canciller Mauricio Lemus Arce llegó a Lima."
     x = run(nlp, text)
@@ -218,9 +208,6 @@ def test_first_name_that_is_a_country_stays_the_person(nlp):
         "La canciller Beatriz Olmedo Franco llegó a Montevideo el lunes. Allí se entrevistó con la ministra Carolina Peña Ugarte.",
         pytest.param(
             "El canciller Diego Arancibia Soto llegó el lunes a Montevideo. Allí se entrevistó con la ministra Carolina Peña Ugarte.",
-            marks=pytest.mark.xfail(
-                strict=True, reason="spaCy's LOC on the adverb 'Allí' is kept: a Place 'Allí' (key place/alli)"
-            ),
         ),
     ],
     ids=["after-weekday", "before-weekday"],
@@ -239,11 +226,6 @@ def test_ministry_of_x_of_country(nlp):
     assert norm(body.label).startswith("ministerio de comercio exterior"), body.label
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two ministries joined by 'y' become one body 'Ministerio de Comercio Exterior de Colombia y el "
-    "Ministerio de Salud (Colombia)'",
-)
 def test_two_ministries_of_one_state_stay_apart(nlp):
     text = "El Ministerio de Comercio Exterior de Colombia y el Ministerio de Salud de Colombia presentaron un plan conjunto."
     x = run(nlp, text)
@@ -261,10 +243,6 @@ def test_delegation(nlp):
     assert delegation.label == "delegación de empresarios chilenos"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a demonym inside a delegation's name is not taken as a country mention: no Country 'Chile' at all",
-)
 def test_delegation_demonym_names_its_country(nlp):
     # dev corpus convention: demonyms are aliases of their country, also inside a delegation's name
     text = "Una delegación de empresarios chilenos llegó a Lima el jueves."
@@ -434,11 +412,6 @@ def test_break_in_relations(nlp):
         "Ecuador llamó a consultas a su embajador en Colombia.",
         pytest.param(
             "Ecuador llamó a consultas a su embajador en Colombia, Jorge Medina Sáenz.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the named ambassador becomes a participant and Colombia does not: "
-                "participants {Ecuador, Jorge Medina Sáenz}",
-            ),
         ),
     ],
     ids=["unnamed-ambassador", "named-ambassador"],
@@ -490,11 +463,6 @@ def test_agreeing_to_meet_is_a_planned_meeting(nlp, text, location):
         pytest.param(
             "El canciller Diego Arancibia Soto y la ministra Carolina Peña Ugarte habrían intentado negociar un acuerdo.",
             "Negotiation",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the conditional perfect sits on 'intentado', not on the trigger 'negociar': "
-                "an occurred Negotiation of both is produced",
-            ),
         ),
         ("La visita del canciller Diego Arancibia Soto a Lima fue cancelada.", "Visit"),
         ("El diario El Observador informó que el Gobierno uruguayo prepara una reforma.", "Statement"),
@@ -569,7 +537,6 @@ def test_quantities_carry_their_mention(nlp):
     assert m.text.startswith("Más de 3.500 observadores")
 
 
-@pytest.mark.xfail(strict=True, reason="the unit runs on into the verb: 'observadores internacionales llegaron'")
 def test_quantity_unit_stops_before_the_verb(nlp):
     text = "Más de 3.500 observadores internacionales llegaron a Caracas para los comicios."
     [q] = run(nlp, text).quantities

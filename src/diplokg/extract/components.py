@@ -68,7 +68,8 @@ def events_component(doc: Doc) -> Doc:
 
 @Language.component("diplokg_quantities")
 def quantities_component(doc: Doc) -> Doc:
-    _results(doc)["quantities"] = find_quantities(doc.text)
+    verbs = frozenset(t.idx for t in doc if t.pos_ in ("VERB", "AUX"))
+    _results(doc)["quantities"] = find_quantities(doc.text, verbs)
     return doc
 
 

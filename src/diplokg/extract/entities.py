@@ -87,7 +87,7 @@ def detect(doc, gaz: Gazetteer) -> list[Span]:
               for m in title_pattern().finditer(text) if not _name_part(m, text)]
     spans += _person_spans(doc, gaz, spans, titles)
     spans += _place_spans(doc, gaz, spans, titles)
-    spans = _merge_split_names(spans, text)
+    spans = _merge_split_names(spans, text, gaz)
     return sorted(spans, key=lambda s: (s.start, -s.end))
 
 
@@ -101,17 +101,24 @@ def _name_part(m: re.Match, text: str) -> bool:
     return bool(prev) and prev[:1].isupper() and not prev.endswith((".", ":"))
 
 
-def _merge_split_names(spans: list[Span], text: str) -> list[Span]:
+def _merge_split_names(spans: list[Span], text: str, gaz: Gazetteer) -> list[Span]:
     """'Itzel Carrasquilla' + 'Mendoza' (a city): a place name glued to a person name is
     the rest of that name."""
     persons = [s for s in spans if s.type == "Person"]
     drop: set[int] = set()
     for p in persons:
         for s in spans:
-            if s.type != "Place" or id(s) in drop:
+            if s.type not in ("Place", "Country") or id(s) in drop or " " in s.text or not s.text[:1].isupper():
                 continue
-            if s.start == p.end + 1 and text[p.end] == " " and s.text[:1].isupper() and " " not in s.text:
+            entry = gaz.entry(s.key)
+            ambiguous = s.source != "gazetteer" or (entry is not None and s.text in entry.ambiguous)
+            if s.type == "Country" and not ambiguous:
+                continue  # "Chile Gabriel Boric" is a state and a name
+            if s.start == p.end + 1 and text[p.end] == " ":
                 p.end, p.text = s.end, text[p.start : s.end]
+                drop.add(id(s))
+            elif s.end == p.start - 1 and text[s.end] == " " and ambiguous:
+                p.start, p.text = s.start, text[s.start : p.end]  # "Mauricio Lemus Arce"
                 drop.add(id(s))
     return [s for s in spans if id(s) not in drop]
 
@@ -153,9 +160,15 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     """Government bodies by pattern: a head, its capitalised complement, and its state."""
     heads = "|".join(re.escape(h) for h in gaz.body_heads)
     conn = r"(?:de|del|de[ ]la|de[ ]las|de[ ]los|para|y|e|en)"
-    cap_seq = rf"{CAP_WORD}(?:[ ]{conn}[ ]{CAP_WORD}|[ ]{CAP_WORD})*"
+    prep = r"(?:de|del|de[ ]la|de[ ]las|de[ ]los|para|en)"
+    # A coordinated word never starts another body: "Ministerio de X y el Ministerio de Y" is two.
+    not_head = rf"(?!(?:{heads})\b)"
+    cap_seq = rf"{CAP_WORD}(?:[ ]{conn}[ ]{not_head}{CAP_WORD}|[ ]{CAP_WORD})*"
     # "Ministerio de Economía, Planificación y Desarrollo": commas only inside a final "y X" list.
-    complement = rf"(?:[ ]{conn}[ ](?:(?:la|las|los|el)[ ])?{cap_seq}(?:(?:,[ ]{cap_seq})*[ ](?:y|e)[ ]{cap_seq})?)*"
+    complement = (
+        rf"(?:[ ](?:{prep}[ ](?:(?:la|las|los|el)[ ])?|(?:y|e)[ ]{not_head}){cap_seq}"
+        rf"(?:(?:,[ ]{not_head}{cap_seq})*[ ](?:y|e)[ ]{not_head}{cap_seq})?)*"
+    )
     demonyms = "|".join(sorted((re.escape(d) for d in gaz.demonyms), key=len, reverse=True))
     pattern = re.compile(rf"\b(?P<head>{heads})(?P<comp>{complement})(?:[ ](?P<dem>{demonyms})\b)?")
     out = []
@@ -420,7 +433,7 @@ def _demonym_spans(doc, gaz: Gazetteer, spans: list[Span]) -> list[Span]:
             continue
         if tok.text[:1].isupper() and not tok.is_sent_start:
             continue  # "Irlandés" as a surname, "Unidos" inside a name
-        if any(s.start <= tok.idx < s.end and s.type != "GovernmentBody" for s in spans):
+        if any(s.start <= tok.idx < s.end and s.type not in ("GovernmentBody", "Delegation") for s in spans):
             continue
         out.append(Span(tok.idx, tok.idx + len(tok.text), "Country", tok.text, "demonym", key))
     return out
@@ -529,7 +542,7 @@ def _is_sub(short: list[str], full: list[str]) -> bool:
 def _body_label(group: list[Span], gaz: Gazetteer, entry) -> str:
     """One label per body in every article: the gazetteer's name, or the function's
     canonical name, or the name without its state, with the state in brackets."""
-    if entry is not None:
+    if entry is not None and not entry.metonym:
         return entry.name
     country = gaz.entry(group[0].country)
     function = next((s.function for s in group if s.function), None)
@@ -551,7 +564,7 @@ def _build_entities(spans: list[Span], gaz: Gazetteer, text: str) -> dict[str, E
         surfaces = list(dict.fromkeys(s.text for s in sorted(group, key=lambda s: s.start)))
         if entry and entry.type != "GovernmentBody":
             label = entry.name
-        elif etype == "GovernmentBody" and group[0].country:
+        elif etype == "GovernmentBody" and (group[0].country or entry is not None):
             label = _body_label(group, gaz, entry)
         else:
             named = [x for x in surfaces if x[:1].isupper()] or surfaces

@@ -259,6 +259,10 @@ class EventExtractor:
                 break
             parent = cur.head
             plemma = _lemma(parent)
+            if cur.dep_ in ("xcomp", "ccomp", "obj") and any(
+                c.dep_ == "aux" and _lemma(c) == "haber" and "Cnd" in c.morph.get("Mood") for c in parent.children
+            ):
+                return True  # "habrían intentado negociar": reported, unconfirmed
             if cur.dep_ in ("ccomp", "xcomp", "csubj", "obj", "advcl") and plemma in DENIAL | SPECULATIVE | MODAL:
                 return True
             if plemma in MODAL and cur.dep_ in ("xcomp", "ccomp", "obj"):
@@ -312,6 +316,12 @@ class EventExtractor:
         for c in tok.children:
             if _lemma(c) in ("margen", "marco", "término", "final"):
                 continue  # "al margen de ...", "en el marco de ...": circumstances
+            if spec["type"] == "RelationsDowngrade" and self._own_envoy(c):
+                # "llamó a consultas a su embajador en X": the envoy is the actor's own; X is the target.
+                left, right = self._span_of(c)
+                posts = [m for m in self.index.mentions if left <= m.start and m.end <= right and m.type in PLACE_TYPES]
+                d.add([self._state_of_place(m) for m in posts if self._state_of_place(m)], "counterpart")
+                continue
             if c.dep_ in ("obj", "iobj") or (c.dep_ in ("obl", "obl:arg") and any(g.lower_ in ("a", "al") for g in c.children if g.dep_ == "case") and spec["type"] != "Visit"):
                 agents = self.token_agents(c)
                 if spec.get("object_must_be") == "Person":
@@ -643,6 +653,15 @@ class EventExtractor:
             right = t
         start, end = start_tok.idx, right.idx + len(right.text)
         return start, end
+
+    def _own_envoy(self, tok) -> bool:
+        words = {t.lower_ for t in tok.subtree}
+        return bool(words & {"embajador", "embajadora", "encargado", "encargada", "cónsul", "representante"}) and bool(
+            words & {"su", "sus", "nuestro", "nuestra"}
+        )
+
+    def _state_of_place(self, m: Span) -> str | None:
+        return m.key if m.type == "Country" else m.country
 
     def _state_of(self, key: str) -> str | None:
         if key.startswith("country/"):

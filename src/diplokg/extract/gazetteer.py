@@ -33,6 +33,8 @@ class GazEntry:
     surfaces: tuple[str, ...] = ()
     function: str | None = None  # for government bodies: "foreign-ministry", ...
     part_of: str | None = None  # for organs of an organization: the parent's name
+    metonym: bool = False  # a building or place that stands for the body ("Los Pinos")
+    ambiguous: frozenset[str] = frozenset()  # surfaces that are also common names ("Mauricio")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,8 @@ def load_gazetteer() -> Gazetteer:
     for row in load_jsonl("countries.jsonl"):
         key = entity_key("Country", row["name"])
         surfaces = tuple(dict.fromkeys([row["name"], *row.get("aliases", ()), *row.get("abbreviations", ())]))
-        add(GazEntry(key, "Country", row["name"], row.get("en"), row.get("wikidata"), None, surfaces))
+        add(GazEntry(key, "Country", row["name"], row.get("en"), row.get("wikidata"), None, surfaces,
+                     ambiguous=frozenset(row.get("ambiguous_names", ()))))
         for s in (row["name"], *row.get("aliases", ())):
             country_by_name.setdefault(_fold(s), key)
         for d in row.get("demonyms", ()):
@@ -107,7 +110,8 @@ def load_gazetteer() -> Gazetteer:
     for row in load_jsonl("places.jsonl"):
         key = entity_key("Place", row["name"])
         surfaces = tuple(dict.fromkeys([row["name"], *row.get("aliases", ())]))
-        add(GazEntry(key, "Place", row["name"], row.get("en"), row.get("wikidata"), countries.get(row.get("country", "")), surfaces))
+        add(GazEntry(key, "Place", row["name"], row.get("en"), row.get("wikidata"), countries.get(row.get("country", "")), surfaces,
+                     ambiguous=frozenset(row.get("ambiguous_names", ()))))
 
     funcs = load_json("bodies_functions.json")
     body_functions = {name: fid for fid, names in funcs["functions"].items() for name in names}
@@ -125,7 +129,8 @@ def load_gazetteer() -> Gazetteer:
             for s in surfaces:
                 by_surface.setdefault(s, key)
             continue
-        add(GazEntry(key, "GovernmentBody", row["name"], row.get("en"), row.get("wikidata"), country, surfaces, function))
+        add(GazEntry(key, "GovernmentBody", row["name"], row.get("en"), row.get("wikidata"), country, surfaces, function,
+                     metonym=row.get("kind") == "metonym"))
 
     titles = tuple(
         Title(r["title"], tuple(dict.fromkeys([r["title"], *r.get("forms", ())])), r.get("en"), r.get("of", "any"))

@@ -41,7 +41,8 @@ def parse_number(num: str) -> Decimal:
         raise ValueError(num) from exc
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, verb_starts: frozenset[int] = frozenset()) -> list[Quantity]:
+    """`verb_starts`: offsets where the parser saw a verb; a unit never runs into one."""
     out: list[Quantity] = []
     for m in _RE.finditer(text):
         num = m.group("num")
@@ -51,7 +52,7 @@ def find_quantities(text: str) -> list[Quantity]:
         value = parse_number(num)
         if m.group("mult"):
             value *= MULTIPLIERS[m.group("mult").lower()]
-        unit, unit_end = _unit(text, m.end())
+        unit, unit_end = _unit(text, m.end(), verb_starts)
         if not unit:
             continue
         qual = QUALIFIERS.get((m.group("qual") or "").lower(), "exact")
@@ -75,10 +76,12 @@ def _is_not_a_quantity(text: str, m: re.Match, num: str, after: str) -> bool:
     return False
 
 
-def _unit(text: str, pos: int) -> tuple[str, int]:
+def _unit(text: str, pos: int, verb_starts: frozenset[int] = frozenset()) -> tuple[str, int]:
     """The noun phrase after the number: words up to a stop word, at most MAX_UNIT_WORDS."""
     words: list[tuple[int, int]] = []
     for w in _WORD.finditer(text, pos):
+        if w.start() in verb_starts:
+            break
         gap = text[(words[-1][1] if words else pos) : w.start()]
         if gap.strip():  # punctuation ends the unit
             break
