@@ -311,6 +311,247 @@ def test_event_status_and_date_agreement_reported_not_scored(tmp_path):
     assert (ag.events_matched, ag.event_status_agree, ag.events_dated, ag.event_date_agree) == (2, 1, 2, 0)
 
 
+# --------------------------------------------------------------------------- per type and slots
+
+SLOT_ENTITIES = GE + [
+    {"id": "l1", "type": "Place", "name": "Washington D. C.", "aliases": ["Washington"]},
+    {"id": "l2", "type": "Place", "name": "Lima"},
+    {"id": "p3", "type": "Person", "name": "Daniel Kessler", "aliases": ["Kessler"]},
+]
+SLOT_EVENTS = [
+    # 0: Meeting, placed, dated, with actor and counterpart
+    {"type": "Meeting", "participants": ["p1", "p2"], "location": "l1", "actor": "p1", "counterpart": "p2",
+     "status": "occurred", "date": "2026-03-12", "timeExpression": "este jueves", "evidence": "se reunió en Washington"},
+    # 1: Visit with a destination (and a location that must not be used)
+    {"type": "Visit", "participants": ["p2"], "destination": "c1", "location": "l2", "status": "planned",
+     "date": "2026", "evidence": "visitará el Perú en 2026"},
+    # 2: PhoneCall, no place, no date
+    {"type": "PhoneCall", "participants": ["p1", "p3"], "status": "occurred", "evidence": "conversó por teléfono"},
+    # 3: Statement, missed by the extraction
+    {"type": "Statement", "participants": ["p3"], "status": "occurred", "date": "2026-03-11", "evidence": "declaró"},
+]
+
+
+def slot_extraction() -> Extraction:
+    ents = [
+        ent("hz", "Person", "Hugo de Zela"),
+        ent("mr", "Person", "Marco Rubio"),
+        ent("dk", "Person", "Kessler"),
+        ent("pe", "Country", "Perú"),
+        ent("us", "Country", "Estados Unidos"),
+        ent("was", "Place", "Washington"),
+        ent("lim", "Place", "Lima"),
+        ent("nn", "Person", "Nadie Nombrado"),  # matches no gold entity
+    ]
+    t = lambda value, text: TimeExpr(text=text, start=0, end=len(text), value=value, precision="day")  # noqa: E731
+    events = [
+        # exact participants (through actors/counterparts), right place, right date, actor/counterpart swapped
+        Event(type="Meeting", participants=(), status="occurred", evidence=mention("se reunió"),
+              actors=("mr",), counterparts=("hz",), location="was", time=t("2026-03-12", "este jueves")),
+        # Visit: destination right (its location differs: not compared); wrong date, wrong status
+        Event(type="Visit", participants=("mr",), status="occurred", evidence=mention("visitará"),
+              destination="pe", location="was", time=t("2026-05", "en mayo")),
+        # PhoneCall: J = 2/3 ({p1, p3, ?nn} vs {p1, p3}), not exact
+        Event(type="PhoneCall", participants=("hz", "dk", "nn"), status="occurred", evidence=mention("llamada")),
+        # false positives of two types
+        event("Meeting", "nn", evidence="otra reunión"),
+        event("Criticism", "dk", evidence="criticó"),
+    ]
+    return extraction(entities=ents, events=events)
+
+
+def test_per_event_type_counts(tmp_path):
+    result = score(slot_extraction(), gold_of(tmp_path, gold_doc(SLOT_ENTITIES, events=SLOT_EVENTS)))
+    assert (result.events.tp, result.events.fp, result.events.fn) == (3, 2, 1)
+    counts = {name: (c.tp, c.fp, c.fn) for name, c in result.event_types}
+    assert counts == {
+        "Meeting": (1, 1, 0),
+        "PhoneCall": (1, 0, 0),
+        "Visit": (1, 0, 0),
+        "Statement": (0, 0, 1),
+        "Criticism": (0, 1, 0),
+    }
+    assert [name for name, _ in result.event_types] == ["Meeting", "PhoneCall", "Visit", "Statement", "Criticism"]
+    assert result.event_type("Meeting").precision == 0.5 and result.event_type("Meeting").recall == 1.0
+    assert result.event_type("Statement").f1 == 0.0 and result.event_type("Criticism").f1 == 0.0
+    assert result.event_type("Sanction") == type(result.events)(0, 0, 0)  # absent type: empty
+
+
+def test_per_event_type_counts_wrong_type_counts_for_each_side(tmp_path):
+    gold = gold_of(tmp_path, gold_doc(GE, events=[GV[0]]))
+    ext = extraction(entities=full_extraction().entities, events=[event("PhoneCall", "hugo-de-zela", "marco-rubio")])
+    result = score(ext, gold)
+    assert {name: (c.tp, c.fp, c.fn) for name, c in result.event_types} == {"Meeting": (0, 0, 1), "PhoneCall": (0, 1, 0)}
+
+
+def test_slot_agreement_over_matched_events(tmp_path):
+    result = score(slot_extraction(), gold_of(tmp_path, gold_doc(SLOT_ENTITIES, events=SLOT_EVENTS)))
+    ag = result.agreement
+    assert ag.events_matched == 3
+    # participants: Meeting and Visit exact, PhoneCall 2/3
+    assert ag.event_participants_exact == 2
+    assert ag.event_participants_jaccard == pytest.approx(1 + 1 + 2 / 3)
+    # status: the Visit is planned in gold
+    assert ag.event_status_agree == 2
+    # date: Meeting and Visit have a gold date (the missed Statement does not count); only the Meeting agrees
+    assert (ag.events_dated, ag.event_date_agree) == (2, 1)
+    # location: Meeting (location) and Visit (destination, not its location) are placed; both agree
+    assert (ag.events_located, ag.event_location_agree) == (2, 2)
+    # actor/counterpart: stated for the Meeting only, and swapped there
+    assert (ag.events_with_actor, ag.event_actor_agree) == (1, 0)
+    assert (ag.events_with_counterpart, ag.event_counterpart_agree) == (1, 0)
+    slots = ag.slots()
+    assert slots["participants"] == {"agree": 2, "of": 3, "rate": round(2 / 3, 4), "mean_jaccard": round(8 / 9, 4)}
+    assert slots["status"] == {"agree": 2, "of": 3, "rate": round(2 / 3, 4)}
+    assert slots["date"] == {"agree": 1, "of": 2, "rate": 0.5}
+    assert slots["location"] == {"agree": 2, "of": 2, "rate": 1.0}
+    assert slots["actor"]["rate"] == 0.0 and slots["counterpart"]["rate"] == 0.0
+    assert ag.status_accuracy == round(2 / 3, 4) and ag.date_accuracy == 0.5
+
+
+def test_slot_location_visit_destination_and_unmatched_place(tmp_path):
+    gold = gold_of(tmp_path, gold_doc(SLOT_ENTITIES, events=SLOT_EVENTS[:2]))
+    base = slot_extraction()
+    ents = base.entities + (ent("x", "Place", "Quito"),)
+    events = (
+        # Meeting placed at an entity that matches no gold entity: disagrees
+        Event(type="Meeting", participants=("hz", "mr"), status="occurred", evidence=mention(), location="x"),
+        # Visit with the right place as its location but no destination: the location is the fallback
+        Event(type="Visit", participants=("mr",), status="planned", evidence=mention(), location="pe"),
+    )
+    ag = score(extraction(entities=ents, events=events), gold).agreement
+    assert (ag.events_located, ag.event_location_agree) == (2, 1)
+    # Visit whose destination is wrong even though its location is right: disagrees
+    events = (Event(type="Visit", participants=("mr",), status="planned", evidence=mention(),
+                    destination="lim", location="pe"),)
+    ag = score(extraction(entities=ents, events=events), gold).agreement
+    assert (ag.events_located, ag.event_location_agree) == (1, 0)
+    # no place extracted at all: disagrees
+    events = (event("Visit", "mr", status="planned"),)
+    ag = score(extraction(entities=ents, events=events), gold).agreement
+    assert (ag.events_located, ag.event_location_agree) == (1, 0)
+
+
+def test_slot_actor_counterpart_agree_exactly(tmp_path):
+    gold = gold_of(tmp_path, gold_doc(SLOT_ENTITIES, events=SLOT_EVENTS[:1]))
+    ents = slot_extraction().entities
+    right = Event(type="Meeting", participants=(), status="occurred", evidence=mention(), actors=("hz",), counterparts=("mr",))
+    ag = score(extraction(entities=ents, events=[right]), gold).agreement
+    assert (ag.event_actor_agree, ag.event_counterpart_agree) == (1, 1)
+    # an extra actor (even unmatched) makes the actor set differ from the gold actor
+    extra = Event(type="Meeting", participants=(), status="occurred", evidence=mention(), actors=("hz", "nn"), counterparts=("mr",))
+    ag = score(extraction(entities=ents, events=[extra]), gold).agreement
+    assert (ag.events_with_actor, ag.event_actor_agree, ag.event_counterpart_agree) == (1, 0, 1)
+    # no actors extracted: disagrees
+    ag = score(extraction(entities=ents, events=[event("Meeting", "hz", "mr")]), gold).agreement
+    assert (ag.events_with_actor, ag.event_actor_agree) == (1, 0)
+
+
+def test_date_mismatches_listed(tmp_path):
+    result = score(slot_extraction(), gold_of(tmp_path, gold_doc(SLOT_ENTITIES, events=SLOT_EVENTS)))
+    assert result.date_mismatches == (
+        "gold 2026 ours 2026-05 ('en mayo'): Visit [Marco Rubio] 'visitará el Perú en 2026'",
+    )
+    # no time expression at all; the gold timeExpression is shown
+    gold = gold_of(tmp_path, gold_doc(SLOT_ENTITIES, events=SLOT_EVENTS[:1]))
+    result = score(extraction(entities=slot_extraction().entities, events=[event("Meeting", "hz", "mr")]), gold)
+    assert result.date_mismatches == (
+        "gold 2026-03-12 ('este jueves') ours none (no time expression): "
+        "Meeting [Hugo de Zela, Marco Rubio] 'se reunió en Washington'",
+    )
+    # a time expression without a value
+    undated = Event(type="Meeting", participants=("hz", "mr"), status="occurred", evidence=mention(),
+                    time=TimeExpr(text="pronto", start=0, end=6))
+    result = score(extraction(entities=slot_extraction().entities, events=[undated]), gold)
+    assert result.date_mismatches[0].startswith("gold 2026-03-12 ('este jueves') ours none ('pronto'): Meeting")
+
+
+def test_report_per_type_and_slots(tmp_path):
+    write_gold(tmp_path, gold_doc(SLOT_ENTITIES, events=SLOT_EVENTS), name="a1")
+    (tmp_path / "a1.txt").write_text("texto", encoding="utf-8")
+    second = gold_doc(SLOT_ENTITIES, events=SLOT_EVENTS[:1])
+    second["id"] = "a2"
+    write_gold(tmp_path, second, name="a2")
+    (tmp_path / "a2.txt").write_text("texto", encoding="utf-8")
+
+    def extract(article: Article) -> Extraction:
+        if article.id == "t1":
+            return slot_extraction()
+        return extraction(entities=slot_extraction().entities, events=[event("Meeting", "hz", "mr", when="2026-03-12")])
+
+    report = evaluate(tmp_path, extract)
+    types = report.event_types()
+    assert {name: (c.tp, c.fp, c.fn) for name, c in types.items()} == {
+        "Meeting": (2, 1, 0), "PhoneCall": (1, 0, 0), "Visit": (1, 0, 0), "Statement": (0, 0, 1), "Criticism": (0, 1, 0),
+    }
+    # per-type counts add up to the event totals
+    assert sum(c.tp for c in types.values()) == report.events.tp == 4
+    assert sum(c.fp for c in types.values()) == report.events.fp
+    assert sum(c.fn for c in types.values()) == report.events.fn
+    ag = report.agreement
+    assert (ag.events_matched, ag.event_participants_exact, ag.events_dated, ag.event_date_agree) == (4, 3, 3, 2)
+    assert (ag.events_located, ag.event_location_agree, ag.events_with_actor, ag.event_actor_agree) == (3, 2, 2, 0)
+
+    text = format_report(report)
+    lines = text.splitlines()
+    assert [line.split()[:2] for line in lines[-3:]] == [["overall", "entities"], ["overall", "positions"], ["overall", "events"]]
+    table = lines.index("events per type (micro over the corpus)")
+    slots = lines.index("event slots over matched events")
+    assert lines[table - 1].startswith("matched positions:")
+    assert table < slots < len(lines) - 3
+    assert lines[table + 1 : slots] == [
+        "  Meeting    tp=2   fp=1   fn=0   P=0.667 R=1.000 F1=0.800",
+        "  PhoneCall  tp=1   fp=0   fn=0   P=1.000 R=1.000 F1=1.000",
+        "  Visit      tp=1   fp=0   fn=0   P=1.000 R=1.000 F1=1.000",
+        "  Statement  tp=0   fp=0   fn=1   P=0.000 R=0.000 F1=0.000",
+        "  Criticism  tp=0   fp=1   fn=0   P=0.000 R=0.000 F1=0.000",
+    ]
+    assert lines[slots + 1 : -3] == [
+        "  participants exact         0.750 (3 of 4)  mean Jaccard 0.917",
+        "  status                     0.750 (3 of 4)",
+        "  date (gold dated)          0.667 (2 of 3)",
+        "  location (gold placed)     0.667 (2 of 3)",
+        "  actor (gold states)        0.000 (0 of 2)",
+        "  counterpart (gold states)  0.000 (0 of 2)",
+    ]
+    assert "    date events: gold 2026 ours 2026-05 ('en mayo'): Visit [Marco Rubio] 'visitará el Perú en 2026'" in lines
+    assert text.index("date events:") < text.index("events per type")
+
+    data = report_json(report)
+    json.dumps(data)
+    assert data["overall"]["per_event_type"]["Meeting"] == {
+        "tp": 2, "fp": 1, "fn": 0, "precision": 0.6667, "recall": 1.0, "f1": 0.8,
+    }
+    assert list(data["overall"]["per_event_type"]) == ["Meeting", "PhoneCall", "Visit", "Statement", "Criticism"]
+    assert data["overall"]["slots"]["date"] == {"agree": 2, "of": 3, "rate": 0.6667}
+    assert data["overall"]["slots"]["participants"]["mean_jaccard"] == pytest.approx(11 / 12, abs=1e-4)
+    assert data["overall"]["slots"]["actor"] == {"agree": 0, "of": 2, "rate": 0.0}
+    assert data["articles"][0]["per_event_type"]["Criticism"]["fp"] == 1
+    assert data["articles"][0]["slots"]["location"] == {"agree": 2, "of": 2, "rate": 1.0}
+    assert data["articles"][0]["date_mismatches"] == [
+        "gold 2026 ours 2026-05 ('en mayo'): Visit [Marco Rubio] 'visitará el Perú en 2026'"
+    ]
+    assert data["articles"][1]["date_mismatches"] == []
+
+
+def test_slots_without_matched_events_are_not_rates(tmp_path):
+    report_ = evaluate_one(tmp_path, gold_doc(GE), extraction())
+    slots = report_.agreement.slots()
+    assert all(s["of"] == 0 and s["rate"] is None for s in slots.values())
+    assert slots["participants"]["mean_jaccard"] is None
+    assert report_.event_types() == {}
+    text = format_report(report_)
+    assert "  status                       n/a (0 of 0)" in text
+    assert "events per type" not in text
+    assert text.splitlines()[-1].startswith("overall events")
+
+
+def evaluate_one(tmp_path, doc: dict, ext: Extraction):
+    write_gold(tmp_path, doc, name="one")
+    (tmp_path / "one.txt").write_text("texto", encoding="utf-8")
+    return evaluate(tmp_path, lambda article: ext)
+
+
 def test_position_through_mapped_holder_and_of(tmp_path):
     gold = gold_of(tmp_path, gold_doc(GE, GP))
     ext = extraction(

@@ -13,8 +13,19 @@ Entities, positions and events are scored with precision, recall and F1:
   `of` (the title is reported, not scored); an event matches when the types are equal and
   the Jaccard index of the mapped participant set (participants + actors + counterparts)
   and the gold participants is at least 0.5, greedily by highest Jaccard, each gold and
-  each extracted event used at most once. Status and date agreement of matched events
-  are reported, not scored.
+  each extracted event used at most once.
+
+Also reported, not scored:
+
+- per event type: tp/fp/fn and P/R/F1 (an extracted event counts for its own type, a gold
+  event for its own; matching needs equal types, so a pair counts once, for that type);
+- per slot, over matched events (`Agreement`): participants (the mapped set equals the
+  gold set exactly; mean Jaccard), status, date (over matched events with a gold date:
+  `Event.time.value` equals the gold ISO string exactly; each disagreement is listed with
+  the gold event), location (over matched events whose gold has a location or a
+  destination: for a Visit the destination, else the location, each falling back to the
+  other, must map to the same gold entity), actor and counterpart (over matched events
+  whose gold states them: the mapped actors, resp. counterparts, are exactly that entity).
 
 Zero denominators: precision is 1.0 when nothing was extracted and nothing was missed
 (else 0.0); recall likewise; so an article with empty gold and an empty extraction
@@ -405,6 +416,14 @@ class Agreement:
     event_status_agree: int = 0
     events_dated: int = 0  # matched events whose gold has a date
     event_date_agree: int = 0
+    event_participants_exact: int = 0  # mapped participant set == gold set
+    event_participants_jaccard: float = 0.0  # sum over matched events (mean = / events_matched)
+    events_located: int = 0  # matched events whose gold has a location or destination
+    event_location_agree: int = 0
+    events_with_actor: int = 0  # matched events whose gold states an actor
+    event_actor_agree: int = 0
+    events_with_counterpart: int = 0
+    event_counterpart_agree: int = 0
 
     def __add__(self, other: Agreement) -> Agreement:
         return Agreement(
@@ -413,6 +432,33 @@ class Agreement:
 
     def as_dict(self) -> dict:
         return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+    def slots(self) -> dict:
+        """Per-slot agreement over matched events: {slot: {agree, of, rate}} (rate None when of == 0)."""
+
+        def slot(agree: int, of: int) -> dict:
+            return {"agree": agree, "of": of, "rate": round(agree / of, 4) if of else None}
+
+        participants = slot(self.event_participants_exact, self.events_matched)
+        participants["mean_jaccard"] = (
+            round(self.event_participants_jaccard / self.events_matched, 4) if self.events_matched else None
+        )
+        return {
+            "participants": participants,
+            "status": slot(self.event_status_agree, self.events_matched),
+            "date": slot(self.event_date_agree, self.events_dated),
+            "location": slot(self.event_location_agree, self.events_located),
+            "actor": slot(self.event_actor_agree, self.events_with_actor),
+            "counterpart": slot(self.event_counterpart_agree, self.events_with_counterpart),
+        }
+
+    @property
+    def status_accuracy(self) -> float | None:
+        return self.slots()["status"]["rate"]
+
+    @property
+    def date_accuracy(self) -> float | None:
+        return self.slots()["date"]["rate"]
 
 
 @dataclass(frozen=True)
@@ -423,9 +469,14 @@ class ArticleScore:
     events: CategoryScore
     agreement: Agreement = field(default_factory=Agreement)
     entity_map: tuple[tuple[str, str], ...] = ()  # (extracted key, gold id)
+    event_types: tuple[tuple[str, CategoryScore], ...] = ()  # per event type, in EVENT_TYPES order
+    date_mismatches: tuple[str, ...] = ()  # matched events whose date disagrees with a gold date
 
     def category(self, name: str) -> CategoryScore:
         return getattr(self, name)
+
+    def event_type(self, name: str) -> CategoryScore:
+        return dict(self.event_types).get(name, CategoryScore(0, 0, 0))
 
 
 @dataclass(frozen=True)
@@ -455,6 +506,16 @@ class Report:
         for a in self.articles:
             total = total + a.agreement
         return total
+
+    def event_types(self) -> dict[str, CategoryScore]:
+        """Micro-averaged per event type, for the types seen in gold or extraction (EVENT_TYPES order)."""
+        out: dict[str, CategoryScore] = {}
+        for name in EVENT_TYPES:
+            cats = [a.event_type(name) for a in self.articles]
+            total = CategoryScore(sum(c.tp for c in cats), sum(c.fp for c in cats), sum(c.fn for c in cats))
+            if total.tp or total.fp or total.fn:
+                out[name] = total
+        return out
 
 
 # --------------------------------------------------------------------------- rendering
@@ -506,6 +567,16 @@ def render_gold_event(e: GoldEvent, gold: Gold) -> str:
 def render_event(e: Event, extraction: Extraction) -> str:
     names = ", ".join(_ext_name(extraction, k) for k in event_participants(e))
     return f"{e.type} [{names}] '{_quote(e.evidence.text)}'"
+
+
+def render_date_mismatch(e: Event, g: GoldEvent, gold: Gold) -> str:
+    """`gold 2026-03-12 ('este jueves') ours 2026-03-11 ('el miércoles'): Meeting [..] 'gold evidence'`."""
+    theirs = g.date + (f" ('{_quote(g.time_expression)}')" if g.time_expression else "")
+    if e.time is None:
+        ours = "none (no time expression)"
+    else:
+        ours = f"{e.time.value or 'none'} ('{_quote(e.time.text)}')"
+    return f"gold {theirs} ours {ours}: {render_gold_event(g, gold)}"
 
 
 # --------------------------------------------------------------------------- scoring
@@ -587,6 +658,10 @@ def score(extraction: Extraction, gold: Gold) -> ArticleScore:
         false_positives=tuple(render_event(e, extraction) for i, e in enumerate(extraction.events) if i not in ev_pairs),
     )
     matched_events = [(extraction.events[i], gold.events[j]) for i, j in ev_pairs.items()]
+    jaccards = [jaccard(mapped_participants(e, key_to_gold), set(g.participants)) for e, g in matched_events]
+    located = [(e, g) for e, g in matched_events if _place(g) is not None]
+    with_actor = [(e, g) for e, g in matched_events if g.actor is not None]
+    with_counterpart = [(e, g) for e, g in matched_events if g.counterpart is not None]
     agreement = Agreement(
         positions_matched=len(pos_pairs),
         position_title_agree=title_agree,
@@ -594,6 +669,32 @@ def score(extraction: Extraction, gold: Gold) -> ArticleScore:
         event_status_agree=sum(_status_agrees(e, g) for e, g in matched_events),
         events_dated=sum(g.date is not None for _, g in matched_events),
         event_date_agree=sum(g.date is not None and _date_agrees(e, g) for e, g in matched_events),
+        event_participants_exact=sum(j == 1.0 for j in jaccards),
+        event_participants_jaccard=sum(jaccards),
+        events_located=len(located),
+        event_location_agree=sum(_mapped(_place(e), key_to_gold) == _place(g) for e, g in located),
+        events_with_actor=len(with_actor),
+        event_actor_agree=sum(_mapped_set(e.actors, key_to_gold) == {g.actor} for e, g in with_actor),
+        events_with_counterpart=len(with_counterpart),
+        event_counterpart_agree=sum(
+            _mapped_set(e.counterparts, key_to_gold) == {g.counterpart} for e, g in with_counterpart
+        ),
+    )
+
+    # Per event type: a pair counts for its (common) type, the rest for their own.
+    event_types = []
+    for name in EVENT_TYPES:
+        tp = sum(g.type == name for _, g in matched_events)
+        n_ext = sum(e.type == name for e in extraction.events)
+        n_gold = sum(g.type == name for g in gold.events)
+        if n_ext or n_gold:
+            event_types.append((name, CategoryScore(tp, n_ext - tp, n_gold - tp)))
+
+    date_mismatches = tuple(
+        render_date_mismatch(e, g, gold)
+        for i, j in sorted(ev_pairs.items(), key=lambda p: p[1])
+        for e, g in [(extraction.events[i], gold.events[j])]
+        if g.date is not None and not _date_agrees(e, g)
     )
     return ArticleScore(
         article_id=gold.id,
@@ -602,7 +703,24 @@ def score(extraction: Extraction, gold: Gold) -> ArticleScore:
         events=events,
         agreement=agreement,
         entity_map=tuple(sorted(key_to_gold.items())),
+        event_types=tuple(event_types),
+        date_mismatches=date_mismatches,
     )
+
+
+def _place(e: Event | GoldEvent) -> str | None:
+    """Where the event is: for a Visit its destination, else its location (each falls back to the other)."""
+    if e.type == "Visit":
+        return e.destination or e.location
+    return e.location or e.destination
+
+
+def _mapped(key: str | None, key_to_gold: Mapping[str, str]) -> str | None:
+    return None if key is None else key_to_gold.get(key, f"\0unmatched:{key}")
+
+
+def _mapped_set(keys: Iterable[str], key_to_gold: Mapping[str, str]) -> set[str]:
+    return {key_to_gold.get(k, f"\0unmatched:{k}") for k in keys}
 
 
 def _status_agrees(e: Event, g: GoldEvent) -> bool:
@@ -667,6 +785,7 @@ def format_report(report: Report) -> str:
             cat = a.category(name)
             block += [f"    miss {name}: {m}" for m in cat.misses]
             block += [f"    fp   {name}: {m}" for m in cat.false_positives]
+        block += [f"    date events: {m}" for m in a.date_mismatches]
         if block:
             any_listed = True
             lines.append(f"  {a.article_id}")
@@ -680,10 +799,47 @@ def format_report(report: Report) -> str:
         f"matched events: {ag.events_matched} (status agrees {ag.event_status_agree}, "
         f"date agrees {ag.event_date_agree} of {ag.events_dated} dated)"
     )
+    lines += _format_event_types(report)
+    lines += _format_slots(ag)
     for name in CATEGORIES:
         t = report.total(name)
         lines.append(f"overall {name:<9} {_fmt(t)} (tp={t.tp} fp={t.fp} fn={t.fn})")
     return "\n".join(lines)
+
+
+def _format_event_types(report: Report) -> list[str]:
+    types = report.event_types()
+    if not types:
+        return []
+    width = max(len(name) for name in types)
+    lines = ["events per type (micro over the corpus)"]
+    for name, c in types.items():
+        lines.append(f"  {name:<{width}}  tp={c.tp:<3} fp={c.fp:<3} fn={c.fn:<3} {_fmt(c)}")
+    return lines
+
+
+def _format_slots(ag: Agreement) -> list[str]:
+    def rate(s: dict) -> str:
+        return f"{s['rate']:.3f}" if s["rate"] is not None else "  n/a"
+
+    slots = ag.slots()
+    labels = {
+        "participants": "participants exact",
+        "status": "status",
+        "date": "date (gold dated)",
+        "location": "location (gold placed)",
+        "actor": "actor (gold states)",
+        "counterpart": "counterpart (gold states)",
+    }
+    width = max(len(v) for v in labels.values())
+    lines = ["event slots over matched events"]
+    for key, label in labels.items():
+        s = slots[key]
+        line = f"  {label:<{width}}  {rate(s)} ({s['agree']} of {s['of']})"
+        if key == "participants" and s["mean_jaccard"] is not None:
+            line += f"  mean Jaccard {s['mean_jaccard']:.3f}"
+        lines.append(line)
+    return lines
 
 
 def report_json(report: Report) -> dict:
@@ -695,8 +851,13 @@ def report_json(report: Report) -> dict:
             cat = a.category(name)
             entry[name] = {**cat.counts(), "misses": list(cat.misses), "false_positives": list(cat.false_positives)}
         entry["agreement"] = a.agreement.as_dict()
+        entry["per_event_type"] = {name: c.counts() for name, c in a.event_types}
+        entry["slots"] = a.agreement.slots()
+        entry["date_mismatches"] = list(a.date_mismatches)
         entry["entity_map"] = dict(a.entity_map)
         articles.append(entry)
     overall: dict = {name: report.total(name).counts() for name in CATEGORIES}
     overall["agreement"] = report.agreement.as_dict()
+    overall["per_event_type"] = {name: c.counts() for name, c in report.event_types().items()}
+    overall["slots"] = report.agreement.slots()
     return {"articles": articles, "overall": overall}

@@ -108,6 +108,7 @@ class TimeExpr:
     end: int
     value: str | None = None
     precision: str | None = None
+    inherited: bool = False  # the date of an earlier event; the words are not this event's
 
 
 @dataclass(frozen=True)

@@ -548,6 +548,14 @@ class EventExtractor:
                 places = self._places_in(c)
                 if places and not d.location and d.type != "Visit":
                     d.location = places[0]
+        if not d.location and d.type != "Visit" and trigger.pos_ in ("NOUN", "PROPN"):
+            # "la cumbre del Mercosur, prevista para el 2 de julio en Asunción"
+            for c in trigger.subtree:
+                if c is not trigger and c.dep_ in ("obl", "nmod") and any(g.lower_ == "en" for g in c.children if g.dep_ == "case"):
+                    places = self._places_in(c)
+                    if places:
+                        d.location = places[0]
+                        break
         if d.type == "Visit" and not d.destination:
             m = re.match(r"\s*(?:\w+\s+){0,6}?(?:a|al|hacia|rumbo\s+a)\s+", self.text[trigger.idx + len(trigger.text) : trigger.idx + 80])
             if m:
@@ -603,9 +611,19 @@ class EventExtractor:
             left, right = c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)
             spans.append((left, right))
         cands = [t for t in self.times if lo <= t.start and t.end <= hi and any(a <= t.start and t.end <= b for a, b in spans)]
-        cands = [t for t in cands if self._governed_by(t, (verb, trigger))]
-        if not cands:
-            return None
+        cands = [t for t in cands if not _DEADLINE.match(t.text)]  # "antes de fin de año" is a deadline
+        governed = [t for t in cands if self._governed_by(t, (verb, trigger))]
+        if not governed:
+            # No words of its own: the date of the clause it hangs from ("recibió este jueves
+            # a su homólogo, quien cumple una visita..."; "el jueves estaba en Ginebra, donde intervino...").
+            in_sentence = [t for t in self.times if lo <= t.start and t.end <= hi and not _DEADLINE.match(t.text)]
+            for ancestor in verb.ancestors:
+                governed = [t for t in in_sentence if self._governed_by(t, (ancestor,))]
+                if governed:
+                    break
+            if not governed:
+                return None
+        cands = governed
         anchor = trigger.idx
         best = min(cands, key=lambda t: abs(t.start - anchor))
         tense = "future" if d.status == "planned" else "past"
@@ -614,7 +632,7 @@ class EventExtractor:
     def _governed_by(self, time: TimeExpr, heads) -> bool:
         """The words date this clause, not a clause nested in it ('aceptó la invitación para
         realizar una visita en 2026': 2026 dates the visit)."""
-        tok = next((t for t in self.doc if t.idx <= time.start < t.idx + len(t.text) + 1), None)
+        tok = next((t for t in self.doc if not t.is_space and t.idx <= time.start < t.idx + len(t.text)), None)
         targets = {h.i for h in heads}
         for _ in range(10):
             if tok is None:
@@ -701,9 +719,12 @@ class EventExtractor:
                     twin.add([p], "actor" if p in d.actors else "counterpart" if p in d.counterparts else "participant")
                 twin.location = twin.location or d.location
                 twin.destination = twin.destination or d.destination
-                twin.time = twin.time or d.time
+                if twin.time is None or (twin.time.inherited and d.time is not None and not d.time.inherited):
+                    twin.time = d.time  # words of its own beat a date inherited from a neighbour
                 continue
             merged.append(d)
+        _inherit_dates(merged)
+        _inherit_places(merged)
         events = []
         sents = list(self.doc.sents)
         trigger_sents = {d.sentence for d in merged}
@@ -730,6 +751,50 @@ class EventExtractor:
                 )
             )
         return events
+
+
+def _inherit_places(drafts: list[Draft]) -> None:
+    """Events reported with no place happen where the story is: the destination of the
+    visit or the place of the meeting reported before them ("llegó a Santo Domingo... mantuvo
+    una reunión"). Plans inherit only within their sentence ("viajará a Kingston, donde se
+    reunirá..."). Visits keep their own destination."""
+    setting: dict[str, tuple[str, int]] = {}
+    for d in sorted(drafts, key=lambda d: d.start):
+        place = d.destination if d.type == "Visit" else d.location
+        if place:
+            setting[d.status] = (place, d.sentence)
+            continue
+        if d.type == "Visit" or d.status not in setting:
+            continue
+        where, sentence = setting[d.status]
+        if d.status == "planned" and sentence != d.sentence:
+            continue
+        if where.startswith("country/"):
+            continue  # a whole state is no venue
+        d.location = where
+
+
+_DEADLINE = re.compile(r"(?:antes\s+de|hasta)\b", re.I)
+
+
+def _inherit_dates(drafts: list[Draft]) -> None:
+    """An event reported with no date of its own, among events that have one, happened on
+    the date of the last dated event before it ("Durante la reunión de trabajo, ..." after
+    "recibió este jueves"); a planned event only from a plan in its own sentence."""
+    last: dict[str, tuple[TimeExpr, int]] = {}
+    for d in sorted(drafts, key=lambda d: d.start):
+        if d.time and d.time.value:
+            last[d.status] = (d.time, d.sentence)
+            continue
+        prev = last.get(d.status)
+        if prev is None or d.time is not None:
+            continue
+        time, sentence = prev
+        # A plan inherits only within its sentence ("viajará el jueves a X, donde se reunirá...").
+        if d.status == "planned" and sentence != d.sentence:
+            continue
+        d.time = TimeExpr(text=time.text, start=time.start, end=time.end, value=time.value,
+                          precision=time.precision, inherited=True)
 
 
 def _lemma(tok) -> str:

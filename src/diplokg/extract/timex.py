@@ -87,6 +87,9 @@ def find_time_expressions(text: str) -> list[TimeExpr]:
             if _kind == "weekday" and not (m.group("this") or m.group(0)[:2].lower() in ("el", "la") or m.group("rel")):
                 # A bare weekday word with no article is rarely a date ("de lunes a viernes").
                 continue
+            groups = m.groupdict()
+            if any(groups.get(g) and not groups[g].islower() for g in ("m", "wd")):
+                continue  # Spanish writes months and weekdays in lower case: "Julio César" is a name
             taken.append((start, end))
             found.append(TimeExpr(text=text[start:end], start=start, end=end))
     return sorted(found, key=lambda t: t.start)

@@ -95,7 +95,8 @@ def map_position(g: Graph, position: Position, article: Article, base: str) -> U
 
 
 def map_time(g: Graph, e_iri: URIRef, time: TimeExpr) -> None:
-    g.add((e_iri, DIP.timeExpression, Literal(time.text, lang="es")))
+    if not time.inherited:  # an inherited date has no words of its own in this event
+        g.add((e_iri, DIP.timeExpression, Literal(time.text, lang="es")))
     if time.value and time.precision:
         g.add((e_iri, DIP.date, Literal(time.value, datatype=_DATE_TYPES[time.precision])))
 
