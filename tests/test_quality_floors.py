@@ -147,7 +147,7 @@ def test_ingest_used_the_shared_extraction(corpus):
 PEOPLE = """
 PREFIX dip: <https://w3id.org/diplokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?person ?g WHERE {
+SELECT DISTINCT ?person ?g ?surname WHERE {
   GRAPH ?g { ?person a dip:Person ; rdfs:label ?label . }
   FILTER(CONTAINS(LCASE(STR(?label)), LCASE(?surname)))
 }
@@ -158,7 +158,7 @@ SELECT DISTINCT ?person ?g WHERE {
 def test_recurring_official_has_one_iri(corpus, surname):
     store = corpus[1]
     rows = store.query(PEOPLE, {"surname": surname}).rows
-    iris = sorted({str(person) for person, _ in rows})
-    graphs = sorted({str(g) for _, g in rows if str(g) != ONTOLOGY_GRAPH})
+    iris = sorted({str(person) for person, _, _ in rows})
+    graphs = sorted({str(g) for _, g, _ in rows if str(g) != ONTOLOGY_GRAPH})
     assert len(iris) == 1, f"{surname}: {len(iris)} IRIs {iris}"
     assert len(graphs) > 1, f"{surname}: {iris[0]} only in {graphs}"

@@ -86,6 +86,7 @@ def detect(doc, gaz: Gazetteer) -> list[Span]:
     titles = [Span(m.start(), m.start("tail") if m.group("tail") else m.end(), "Title", m.group(0), "title")
               for m in title_pattern().finditer(text) if not _name_part(m, text)]
     spans += _person_spans(doc, gaz, spans, titles)
+    spans += _capital_spans(text, gaz, spans)
     spans += _place_spans(doc, gaz, spans, titles)
     spans = _merge_split_names(spans, text, gaz)
     return sorted(spans, key=lambda s: (s.start, -s.end))
@@ -351,6 +352,25 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
     return list(uniq.values())
 
 
+def _capital_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
+    """'la capital india', 'la capital de Chile': the capital city of that state."""
+    demonyms = "|".join(sorted((re.escape(d) for d in gaz.demonyms), key=len, reverse=True))
+    out = []
+    for m in re.finditer(rf"\bla capital (?:(?P<dem>{demonyms})\b|(?:de|del) )", text):
+        country = gaz.demonyms.get(m.group("dem")) if m.group("dem") else None
+        end = m.end()
+        if country is None:
+            named = next((s for s in taken if s.start == m.end() and s.type == "Country"), None)
+            if named is None:
+                continue
+            country, end = named.key, named.end
+        capital = gaz.capitals.get(country)
+        if capital:
+            start = m.start() + 3
+            out.append(Span(start, end, "Place", text[start:end], "capital", capital, country))
+    return out
+
+
 def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> list[Span]:
     text = doc.text
     out = []
@@ -561,7 +581,8 @@ def _build_entities(spans: list[Span], gaz: Gazetteer, text: str) -> dict[str, E
     for key, group in grouped.items():
         entry = gaz.entry(key)
         etype = entry.type if entry else group[0].type
-        surfaces = list(dict.fromkeys(s.text for s in sorted(group, key=lambda s: s.start)))
+        # "la capital india" names Nueva Delhi but is no name of it
+        surfaces = list(dict.fromkeys(s.text for s in sorted(group, key=lambda s: s.start) if s.source != "capital"))
         if entry and entry.type != "GovernmentBody":
             label = entry.name
         elif etype == "GovernmentBody" and (group[0].country or entry is not None):

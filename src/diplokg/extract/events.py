@@ -130,7 +130,7 @@ class EventExtractor:
         if not agents or len(agents) == 1 and phrase.startswith(("ambos", "ambas", "los", "las")):
             for anaphor in PLURAL_ANAPHORS:
                 if phrase.startswith(anaphor):
-                    found = self._plural_antecedent(tok.idx)
+                    found = self._plural_antecedent(tok.idx, persons_only=bool(_PERSON_NOUNS.search(phrase)))
                     if found:
                         return found
         return agents
@@ -159,13 +159,15 @@ class EventExtractor:
                     return t
         return None
 
-    def _plural_antecedent(self, pos: int) -> list[str]:
+    def _plural_antecedent(self, pos: int, persons_only: bool = False) -> list[str]:
         """'ambos', 'los cancilleres': the persons of the last event, else the last two persons named."""
         for d in reversed(self.drafts):
             if d.start < pos:
                 persons = [k for k in d.participants if k.startswith("person/")]
                 if len(persons) >= 2:
                     return persons
+                if not persons_only and not persons and len(d.participants) >= 2:
+                    return list(d.participants)  # "ambos equipos" after "Perú y la India concluyeron..."
         seen: list[str] = []
         for m in sorted(self.index.mentions + self.title_refs, key=lambda m: -m.start):
             if m.type == "Person" and m.end <= pos and m.key not in seen:
@@ -377,7 +379,11 @@ class EventExtractor:
         if not needs:
             return False
         window = " ".join(t.lower_ for t in tok.subtree) + " " + " ".join(t.lower_ for t in self.doc[max(0, tok.i - 2) : tok.i + 4])
-        return any(n in window for n in needs)
+        if any(n in window for n in needs):
+            return True
+        # "la octava ronda" after "la séptima ronda de negociaciones": the article has said what it is.
+        etype = NOUNS.get(tok.lower_) or NOUNS.get(_lemma(tok))
+        return any(d.type == etype and d.start < tok.idx for d in self.drafts)
 
     def _noun_event(self, tok, etype: str, sent_no: int) -> None:
         if not self._noun_ok(tok):
@@ -650,6 +656,22 @@ class EventExtractor:
     def _is_trigger(self, tok) -> bool:
         return tok.pos_ in ("NOUN", "PROPN") and (tok.lower_ in NOUNS or _lemma(tok) in NOUNS)
 
+    def _date_from_context(self, drafts: list[Draft]) -> None:
+        """An occurred event with no date of its own takes the last date said before it in
+        its paragraph ("La respuesta de Irán llegó el miércoles. El vocero ... condenó")."""
+        if self.published is None:
+            return
+        for d in drafts:
+            if d.status != "occurred" or d.time is not None:
+                continue
+            para_start = self.text.rfind("\n", 0, d.start) + 1
+            before = [t for t in self.times if para_start <= t.start and t.end <= d.start and not _DEADLINE.match(t.text)]
+            for t in reversed(before):
+                r = resolve_time(t, self.published, "past")
+                if r.value and r.value <= self.published.isoformat()[: len(r.value)]:
+                    d.time = TimeExpr(r.text, r.start, r.end, r.value, r.precision, inherited=True)
+                    break
+
     def _draft(self, etype: str, trigger, verb, sent_no: int) -> Draft:
         start, end = self._evidence_span(trigger, verb)
         return Draft(etype, trigger.i, verb.i, start, end, sentence=sent_no)
@@ -723,6 +745,7 @@ class EventExtractor:
                     twin.time = d.time  # words of its own beat a date inherited from a neighbour
                 continue
             merged.append(d)
+        self._date_from_context(merged)
         _inherit_dates(merged)
         _inherit_places(merged)
         events = []
@@ -774,6 +797,7 @@ def _inherit_places(drafts: list[Draft]) -> None:
         d.location = where
 
 
+_PERSON_NOUNS = re.compile(r"\b(?:ministr[oa]s|cancilleres|mandatarios|president[ea]s|jefes|jefas|autoridades|funcionarios)\b")
 _DEADLINE = re.compile(r"(?:antes\s+de|hasta)\b", re.I)
 
 

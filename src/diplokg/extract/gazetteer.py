@@ -52,6 +52,7 @@ class Gazetteer:
     demonyms: dict[str, str]  # lower-case demonym -> country key
     ambiguous_demonyms: frozenset[str]
     country_by_name: dict[str, str]  # casefolded name/alias -> country key
+    capitals: dict[str, str]  # country key -> key of its capital (a Place)
     titles: tuple[Title, ...]
     title_by_form: dict[str, Title]
     body_functions: dict[str, str]  # lower-case body name -> function id
@@ -99,6 +100,7 @@ def load_gazetteer() -> Gazetteer:
             demonyms.setdefault(d.lower(), key)
         ambiguous.update(d.lower() for d in row.get("ambiguous_demonyms", ()))
     countries = {e.name: e.key for e in entries.values() if e.type == "Country"}
+    capital_names = {entity_key("Country", r["name"]): r.get("capital") for r in load_jsonl("countries.jsonl")}
 
     for row in load_jsonl("organizations.jsonl"):
         key = entity_key("InternationalOrganization", row["name"])
@@ -132,6 +134,7 @@ def load_gazetteer() -> Gazetteer:
         add(GazEntry(key, "GovernmentBody", row["name"], row.get("en"), row.get("wikidata"), country, surfaces, function,
                      metonym=row.get("kind") == "metonym"))
 
+    capitals = {c: entity_key("Place", name) for c, name in capital_names.items() if name and entity_key("Place", name) in entries}
     titles = tuple(
         Title(r["title"], tuple(dict.fromkeys([r["title"], *r.get("forms", ())])), r.get("en"), r.get("of", "any"))
         for r in load_jsonl("titles.jsonl")
@@ -145,6 +148,7 @@ def load_gazetteer() -> Gazetteer:
         demonyms=demonyms,
         ambiguous_demonyms=frozenset(ambiguous),
         country_by_name=country_by_name,
+        capitals=capitals,
         titles=titles,
         title_by_form=title_by_form,
         body_functions=body_functions,
