@@ -60,6 +60,7 @@ class Draft:
     status: str = "occurred"
     time: TimeExpr | None = None
     sentence: int = 0
+    proposed_visit: tuple | None = None  # an invitation "a visitar X en noviembre": (place, time, span)
 
     def add(self, keys, role: str = "participant") -> None:
         for k in keys:
@@ -335,6 +336,8 @@ class EventExtractor:
         self._places(d, tok, tok, spec)
         if spec.get("needs_destination") and not d.destination:
             return
+        if spec["type"] == "Invitation":
+            d.proposed_visit = self._proposed_visit(tok)
         if spec.get("object_is_destination") and not d.destination:
             for c in tok.children:
                 if c.dep_ == "obj":
@@ -363,7 +366,7 @@ class EventExtractor:
         """'anunció la ruptura de relaciones': the announced event is the news, not the statement."""
         for c in verb.children:
             if c.dep_ in ("obj", "ccomp", "xcomp"):
-                for t in c.subtree:
+                for t in _without_relatives(c):
                     lemma = _lemma(t)
                     if (t.pos_ in ("NOUN", "PROPN") and (t.lower_ in NOUNS or lemma in NOUNS) and self._noun_ok(t)) or (
                         t.pos_ == "VERB" and lemma in VERBS and lemma not in ("anunciar",)
@@ -444,8 +447,21 @@ class EventExtractor:
             for m in self.index.mentions:
                 if left <= m.start and m.end <= right and m.type == "InternationalOrganization" and m.key not in d.participants:
                     d.add([m.key])
-        if etype == "Invitation" and accepted and not d.actors:
-            d.add(self._inviter(d), "actor")
+        if etype == "Invitation" and accepted:
+            earlier = next((p for p in reversed(self.drafts) if p.type == "Invitation" and d.sentence - p.sentence <= 2), None)
+            if earlier is not None:
+                # "X invitó a Y a visitar Z en noviembre. Y aceptó la invitación": one invitation,
+                # and the accepted trip becomes a planned visit.
+                earlier.add(d.participants, "counterpart")
+                if earlier.proposed_visit and d.participants:
+                    place, time, (vstart, vend) = earlier.proposed_visit
+                    visit = Draft("Visit", tok.i, verb.i, d.start, d.end, sentence=sent_no, status="planned")
+                    visit.add(d.participants, "actor")
+                    visit.destination, visit.time = place, time
+                    self._keep(visit)
+                return
+            if not d.actors:
+                d.add(self._inviter(d), "actor")
         if etype == "Visit" and not d.participants and tok.dep_ in ("obj",) and verb is not tok:
             d.add(self.subject_agents(verb), "actor")
         if etype == "Visit":
@@ -457,6 +473,17 @@ class EventExtractor:
         self._places(d, tok, verb, {"type": etype})
         self._status(d, verb, tok)
         self._keep(d)
+
+    def _proposed_visit(self, verb):
+        """'invitó a su homóloga a visitar Belém en noviembre': where and when the trip would be."""
+        for c in verb.subtree:
+            if c.pos_ == "VERB" and _lemma(c) in ("visitar", "viajar", "acudir", "asistir") and c is not verb:
+                places = [p for o in c.children if o.dep_ in ("obj", "obl", "obl:arg") for p in self._places_in(o)]
+                if places:
+                    tmp = Draft("Visit", c.i, c.i, c.idx, c.idx + len(c.text), status="planned")
+                    time = self._time_for(tmp, c, c)
+                    return places[0], time, (c.idx, c.idx + len(c.text))
+        return None
 
     def _relative_light_verb(self, tok):
         """'la invitación que Park le extendió': the relative clause's verb carries the noun."""
@@ -774,6 +801,16 @@ class EventExtractor:
                 )
             )
         return events
+
+
+def _without_relatives(tok) -> list:
+    """The tokens of a phrase, leaving out its relative clauses ("un grupo que se reunirá")."""
+    out, stack = [], [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in ("acl", "acl:relcl"))
+    return out
 
 
 def _inherit_places(drafts: list[Draft]) -> None:
