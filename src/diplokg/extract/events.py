@@ -203,6 +203,16 @@ class EventExtractor:
                             return a
             else:
                 break
+        # a subject the parser missed: the names right before the verb, after the last comma
+        # ("Al margen de la cita, Ferro y Andrade sostuvieron...")
+        sent = verb.sent
+        head_text = self.text[sent.start_char : verb.idx]
+        cut = head_text.rfind(",")
+        if cut >= 0:
+            segment_start = sent.start_char + cut + 1
+            agents = self.agents_in(segment_start, verb.idx)
+            if agents:
+                return agents
         # pro-drop: the last explicit subject before the verb (same or previous sentence)
         lo = self._prev_sentence_start(verb.sent.start)
         for tok in reversed([t for t in self.subjects if lo <= t.i < verb.i]):
