@@ -452,6 +452,14 @@ class EventExtractor:
                 d.add(agents, "actor")
             elif etype in ("Meeting", "Negotiation", "Invitation", "RelationsDowngrade", "PhoneCall"):
                 d.add(agents, role)
+        if tok.dep_ in SUBJ and head.pos_ in ("VERB", "AUX") and etype in ("Meeting", "Negotiation"):
+            # "La reunión fue presidida por X y contó con la participación de A, B y C"
+            for c in self.complements(head, ("por",)):
+                d.add(self.token_agents(c))
+            for t in head.subtree:
+                if _lemma(t) in ("participación", "presencia", "asistencia") and t.i > tok.i:
+                    left, right = self._span_of(t)
+                    d.add(self.agents_in(left, right))
         if etype in ("Meeting", "Negotiation"):
             left, right = self._span_of(tok)
             for m in self.index.mentions:
