@@ -40,11 +40,24 @@ def test_examples():
 
 
 @given(st.text(min_size=1, max_size=30), st.integers(0, 10_000), st.integers(1, 500))
-def test_event_and_mention_iris_depend_on_article_and_offsets(article_id, start, length):
+def test_mention_iris_depend_on_article_and_offsets(article_id, start, length):
     end = start + length
-    assert iris.event_iri(article_id, "Meeting", start, end) == iris.event_iri(article_id, "Meeting", start, end)
-    assert iris.event_iri(article_id, "Meeting", start, end) != iris.event_iri(article_id, "Visit", start, end)
+    assert iris.mention_iri(article_id, start, end) == iris.mention_iri(article_id, start, end)
     assert iris.mention_iri(article_id, start, end) != iris.mention_iri(article_id, start, end + 1)
+    assert iris.mention_iri(article_id, start, end) != iris.mention_iri(article_id + "x", start, end)
+
+
+keys = st.lists(st.sampled_from(["person/a", "person/b", "country/peru", "org/oea"]), min_size=1, max_size=4, unique=True)
+
+
+@given(keys, st.sampled_from(["Meeting", "Visit"]), st.sampled_from(["occurred", "planned"]), st.one_of(st.none(), st.just("2026-03-12")))
+def test_event_iri_is_what_happened_not_where_it_was_read(participants, etype, status, day):
+    a = iris.event_iri(etype, status, participants, day)
+    assert a == iris.event_iri(etype, status, list(reversed(participants)), day)  # order does not matter
+    assert a != iris.event_iri(etype, status, participants, "2027-01-01")
+    assert a != iris.event_iri("Invitation", status, participants, day)
+    other = "planned" if status == "occurred" else "occurred"
+    assert a != iris.event_iri(etype, other, participants, day)
 
 
 def test_base_is_configurable():

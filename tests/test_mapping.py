@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from diplokg.model import Article, Entity, Event, Extraction, Mention, Position, Quantity, TimeExpr
-from diplokg.rdf import iris
+from diplokg.rdf import iris, mapping
 from diplokg.rdf.mapping import article_graph, map_time
 from diplokg.rdf.vocab import DEFAULT_BASE, DIP, TOPIC, WD
 from diplokg.validate import validate
@@ -123,7 +123,7 @@ def E(key: str) -> URIRef:
 
 
 def event_node(event: Event) -> URIRef:
-    return iris.event_iri(ARTICLE.id, event.type, event.evidence.start, event.evidence.end)
+    return mapping.event_iri(event)
 
 
 def mention_node(m: Mention) -> URIRef:

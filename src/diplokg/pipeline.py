@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from .model import Article
+from .model import Article, Extraction
 from .rdf import iris
 from .rdf.mapping import article_graph
+from .rdf.vocab import DIP, STATUS
 from .stores import Store
 
 
@@ -60,12 +61,46 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
 
     for extraction in extract_many(pending()):
         article = extraction.article
-        graph = article_graph(extraction, base)
+        graph = article_graph(extraction, base, same_events(extraction, store, base))
         outcome = store.put_article(str(graph.identifier), graph, article.content_hash)
         getattr(report, outcome).append(article.id)
         if on_article:
             on_article(article, outcome)
     return report
+
+
+def same_events(extraction: Extraction, store: Store, base: str = iris.DEFAULT_BASE) -> dict[int, URIRef]:
+    """Events another article already reported: same type, status and participants, and a
+    date and place that agree (equal, or stated by only one of them). Returns, per event
+    index, the IRI to reuse, so the graph holds one event with evidence from both."""
+    found: dict[int, URIRef] = {}
+    this_graph = iris.article_iri(extraction.article.id, base)
+    for i, event in enumerate(extraction.events):
+        members = sorted(iris.entity_iri(k, base) for k in event.participants)
+        if not members:
+            continue
+        date = event.time.value if event.time else None
+        place = event.destination if event.type == "Visit" else event.location
+        place_prop = DIP.destination if event.type == "Visit" else DIP.location
+        values = " ".join(m.n3() for m in members)
+        query = f"""
+            SELECT DISTINCT ?e ?date ?place WHERE {{
+              GRAPH ?g {{ ?e a {DIP[event.type].n3()} ; {DIP.status.n3()} {STATUS[event.status].n3()} }}
+              FILTER(?g != {this_graph.n3()})
+              FILTER NOT EXISTS {{ ?e {DIP.participant.n3()} ?other . FILTER(?other NOT IN ({", ".join(m.n3() for m in members)})) }}
+              FILTER NOT EXISTS {{ VALUES ?p {{ {values} }} FILTER NOT EXISTS {{ ?e {DIP.participant.n3()} ?p }} }}
+              OPTIONAL {{ ?e {DIP.date.n3()} ?date }}
+              OPTIONAL {{ ?e {place_prop.n3()} ?place }}
+            }} ORDER BY ?e"""
+        for row in store.query(query).rows:
+            e_iri, other_date, other_place = row
+            if date and other_date is not None and str(other_date) != date:
+                continue
+            if place and other_place is not None and other_place != iris.entity_iri(place, base):
+                continue
+            found[i] = URIRef(str(e_iri))
+            break
+    return found
 
 
 def article_turtle_name(article_iri: str) -> str:

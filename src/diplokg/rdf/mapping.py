@@ -26,8 +26,12 @@ def new_graph(identifier: URIRef | None = None) -> Graph:
     return g
 
 
-def article_graph(extraction: Extraction, base: str = iris.DEFAULT_BASE) -> Graph:
-    """The named graph of one article: metadata, entities, positions, events, quantities."""
+def article_graph(extraction: Extraction, base: str = iris.DEFAULT_BASE,
+                  event_iris: dict[int, URIRef] | None = None) -> Graph:
+    """The named graph of one article: metadata, entities, positions, events, quantities.
+
+    `event_iris` maps an event's index to the IRI of the same event already reported by
+    another article (see pipeline.same_events), so both articles describe one node."""
     article = extraction.article
     a_iri = iris.article_iri(article.id, base)
     g = new_graph(a_iri)
@@ -38,8 +42,8 @@ def article_graph(extraction: Extraction, base: str = iris.DEFAULT_BASE) -> Grap
         g.add((a_iri, DIP.mentions, e_iri))
     for position in extraction.positions:
         map_position(g, position, article, base)
-    for event in extraction.events:
-        map_event(g, event, article, base)
+    for i, event in enumerate(extraction.events):
+        map_event(g, event, article, base, (event_iris or {}).get(i))
     for quantity in extraction.quantities:
         q_iri = map_quantity(g, quantity, article, base)
         g.add((a_iri, DIP.quantity, q_iri))
@@ -101,9 +105,9 @@ def map_time(g: Graph, e_iri: URIRef, time: TimeExpr) -> None:
         g.add((e_iri, DIP.date, Literal(time.value, datatype=_DATE_TYPES[time.precision])))
 
 
-def map_event(g: Graph, event: Event, article: Article, base: str) -> URIRef:
+def map_event(g: Graph, event: Event, article: Article, base: str, e_iri: URIRef | None = None) -> URIRef:
     ev = event.evidence
-    e_iri = iris.event_iri(article.id, event.type, ev.start, ev.end, base)
+    e_iri = e_iri or event_iri(event, base)
     g.add((e_iri, RDF.type, DIP[event.type]))
     g.add((e_iri, DIP.status, STATUS[event.status]))
     for key in event.participants:
@@ -122,6 +126,11 @@ def map_event(g: Graph, event: Event, article: Article, base: str) -> URIRef:
         g.add((e_iri, DIP.topic, iris.topic_iri(topic)))
     g.add((e_iri, DIP.evidence, map_mention(g, ev, article, base)))
     return e_iri
+
+
+def event_iri(event: Event, base: str = iris.DEFAULT_BASE) -> URIRef:
+    date = event.time.value if event.time else None
+    return iris.event_iri(event.type, event.status, event.participants, date, base)
 
 
 def map_quantity(g: Graph, quantity: Quantity, article: Article, base: str) -> URIRef:
