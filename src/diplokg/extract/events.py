@@ -834,19 +834,24 @@ def _without_relatives(tok) -> list:
 def _inherit_places(drafts: list[Draft]) -> None:
     """Events reported with no place happen where the story is: the destination of the
     visit or the place of the meeting reported before them ("llegó a Santo Domingo... mantuvo
-    una reunión"). Plans inherit only within their sentence ("viajará a Kingston, donde se
-    reunirá..."). Visits keep their own destination."""
-    setting: dict[str, tuple[str, int]] = {}
+    una reunión"), for those who were there (or anyone, at a multilateral meeting). Plans
+    inherit only within their sentence ("viajará a Kingston, donde se reunirá..."). Visits
+    keep their own destination."""
+    setting: dict[str, tuple[str, int, Draft]] = {}
     for d in sorted(drafts, key=lambda d: d.start):
         place = d.destination if d.type == "Visit" else d.location
         if place:
-            setting[d.status] = (place, d.sentence)
+            setting[d.status] = (place, d.sentence, d)
             continue
         if d.type == "Visit" or d.status not in setting:
             continue
-        where, sentence = setting[d.status]
+        where, sentence, scene = setting[d.status]
         if d.status == "planned" and sentence != d.sentence:
             continue
+        shared = set(scene.participants) & set(d.participants)
+        multilateral = any(p.startswith("org/") for p in scene.participants)
+        if not shared and not multilateral:
+            continue  # someone else's event elsewhere in the story
         if where.startswith("country/"):
             continue  # a whole state is no venue
         d.location = where

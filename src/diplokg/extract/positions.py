@@ -161,6 +161,15 @@ _HOLDER_GAP = (
 )
 
 
+def _state_before(ts: TitleSpan, index: EntityIndex, text: str) -> str | None:
+    start = max(text.rfind(". ", 0, ts.start), text.rfind("\n", 0, ts.start)) + 1
+    before = [m for m in index.mentions + index.demonym_mentions if start <= m.start and m.end <= ts.start]
+    if any(m.type == "Person" for m in before):
+        return None  # another official stands between: the state may be theirs
+    states = [m for m in before if m.type == "Country"]
+    return states[-1].key if states else None
+
+
 def _previous_organization(index: EntityIndex, before: int) -> str | None:
     orgs = [m for m in index.mentions if m.type == "InternationalOrganization" and m.end <= before]
     return orgs[-1].key if orgs else None
@@ -229,7 +238,9 @@ def positions_from_titles(titles: list[TitleSpan], index: EntityIndex, text: str
             title = mirror.title if mirror.of is None or mirror.of != ts.of else mirror.title
         of = ts.of
         if of is None and ts.base is not None and ts.base.of in ("Country", "any"):
-            of = index.home_country
+            # "16 funcionarios venezolanos, entre ellos el ministro de Defensa, X": the state
+            # named just before in the sentence; else the article's own state.
+            of = _state_before(ts, index, text) or index.home_country
         key = (ts.holder, post_class(title), of)
         if key in out:
             continue
