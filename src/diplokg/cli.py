@@ -7,6 +7,7 @@ and the error's exit code; nothing already stored is lost when an input is bad.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -21,9 +22,15 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--store",
         metavar="LOC",
-        default=None,
-        help="a directory (embedded Oxigraph; default .diplokg/store) or memory:",
+        default=os.environ.get("DIPLOKG_STORE"),
+        help="a directory (embedded Oxigraph; default .diplokg/store), memory:, or a SPARQL "
+        "query endpoint URL http(s)://... (default: $DIPLOKG_STORE)",
     )
+    p.add_argument("--update-url", metavar="URL", default=None,
+                   help="SPARQL Update endpoint when it differs from the query URL ($DIPLOKG_UPDATE_URL)")
+    p.add_argument("--user", default=None, help="user for the update endpoint ($DIPLOKG_SPARQL_USER); "
+                   "the password is read from $DIPLOKG_SPARQL_PASSWORD only, never from the command line")
+    p.add_argument("--auth", choices=("basic", "digest"), default=None, help="HTTP auth scheme ($DIPLOKG_SPARQL_AUTH)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,11 +43,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help=f"output directory (default: {DEFAULT_OUT}/)")
     _store_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    p.add_argument("--reason", action="store_true", help="also materialize the RDFS closure in its own named graph")
 
     p = sub.add_parser("ingest", help="extract articles and store their graphs")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.md/.jsonl files or directories")
     _store_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    p.add_argument("--reason", action="store_true", help="also materialize the RDFS closure in its own named graph")
+
+    p = sub.add_parser("remove", help="remove articles (by id or IRI) and their graphs")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    _store_arg(p)
+
+    p = sub.add_parser("stats", help="triples, articles, entities per type, events per type")
+    _store_arg(p)
+
+    p = sub.add_parser("import", help="load a TriG or N-Quads export (one named graph per article)")
+    p.add_argument("file", type=Path)
+    _store_arg(p)
 
     p = sub.add_parser("query", help="run SPARQL (text, --file or a named query)")
     p.add_argument("sparql", nargs="?", help="the query text")
@@ -90,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
 def _open(args):
     from .stores import open_store
 
-    return open_store(args.store)
+    options = {k: v for k, v in (("update_url", args.update_url), ("user", args.user), ("auth", args.auth)) if v}
+    return open_store(args.store, **options) if options else open_store(args.store)
 
 
 def _say(args, text: str) -> None:
@@ -102,10 +123,35 @@ def _ingest(args, inputs, store) -> None:
     from .pipeline import ingest
     from .read import iter_input_files, read_articles
 
-    # Read (and so validate) every input before anything is written.
-    articles = list(read_articles(list(iter_input_files(inputs))))
-    report = ingest(articles, store, on_article=lambda a, outcome: _say(args, f"{outcome:9} {a.id}"))
+    files = list(iter_input_files(inputs))
+    # A first pass reads (and so checks) every input before anything is written; the second
+    # streams the articles one at a time, so a corpus never sits in memory.
+    total = sum(1 for _ in read_articles(files))
+    progress = _progress(args, total)
+    def on_article(article, outcome):
+        if progress is not None:
+            progress.update(1)
+        else:
+            _say(args, f"{outcome:9} {article.id}")
+    try:
+        report = ingest(read_articles(files), store, on_article=on_article)
+    finally:
+        if progress is not None:
+            progress.close()
+    if getattr(args, "reason", False):
+        from .lifecycle import materialize
+
+        _say(args, f"inferred {materialize(store)} triples into <https://w3id.org/diplokg/inferred>")
     _say(args, report.summary() + f"; the store holds {store.count()} triples")
+
+
+def _progress(args, total: int):
+    """A progress bar with articles/s on a terminal; nothing when quiet or piped."""
+    if getattr(args, "quiet", False) or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="article", unit_scale=False, file=sys.stderr, dynamic_ncols=True)
 
 
 def cmd_build(args) -> int:
@@ -228,6 +274,34 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_remove(args) -> int:
+    from .lifecycle import remove
+
+    with _open(args) as store:
+        missing = remove(store, args.ids)
+    for article_id in missing:
+        print(f"diplokg: no article {article_id!r} in the store", file=sys.stderr)
+    print(f"removed {len(args.ids) - len(missing)} article(s)")
+    return 1 if missing else 0
+
+
+def cmd_stats(args) -> int:
+    from .lifecycle import stats
+
+    with _open(args) as store:
+        print("\n".join(stats(store).lines()))
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .lifecycle import import_file
+
+    with _open(args) as store:
+        n = import_file(store, args.file)
+        print(f"imported {n} article graph(s); the store holds {store.count()} triples")
+    return 0
+
+
 def cmd_articles(args) -> int:
     with _open(args) as store:
         infos = store.articles()
@@ -246,6 +320,9 @@ COMMANDS = {
     "validate": cmd_validate,
     "eval": cmd_eval,
     "articles": cmd_articles,
+    "remove": cmd_remove,
+    "stats": cmd_stats,
+    "import": cmd_import,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,7 @@ from .model import Article
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 META_KEYS = ("id", "title", "published", "url", "language")
+_NOT_ARTICLES = {"README", "LICENSE", "CHANGELOG", "NOTES"}
 _CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)  # a line that is only `---`
 
 
@@ -34,7 +35,8 @@ def iter_input_files(inputs: Iterable[str | Path]) -> Iterator[Path]:
         path = Path(item)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and _readable_suffix(p))
-            yield from (p for p in found if not p.name.endswith(".gold.json"))
+            # A folder's README or LICENSE describes the corpus; it is no article.
+            yield from (p for p in found if p.stem.upper() not in _NOT_ARTICLES and not p.name.endswith(".gold.json"))
         elif path.is_file():
             if not _readable_suffix(path):
                 raise InputError(f"{path}: unsupported file type {path.suffix!r} (use .txt, .md or .jsonl)")

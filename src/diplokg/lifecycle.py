@@ -1,0 +1,122 @@
+"""Article lifecycle beyond ingest: remove, stats, import, and the optional inferred graph.
+
+All of it goes through the Store protocol (SPARQL and named graphs), so it works the same
+on the embedded store and on a remote SPARQL endpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+
+from .errors import InputError, StoreError
+from .rdf import iris
+from .rdf.vocab import DIP, PREFIXES
+from .stores import ONTOLOGY_GRAPH, Store
+
+INFERRED_GRAPH = "https://w3id.org/diplokg/inferred"
+_PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def remove(store: Store, article_ids: list[str], base: str = iris.DEFAULT_BASE) -> list[str]:
+    """Remove the articles with these ids (or article IRIs); returns those that were not stored."""
+    missing = []
+    for article_id in article_ids:
+        a_iri = article_id if article_id.startswith(("http://", "https://")) else str(iris.article_iri(article_id, base))
+        if not store.remove_article(a_iri):
+            missing.append(article_id)
+    return missing
+
+
+@dataclass(frozen=True)
+class Stats:
+    triples: int
+    articles: int
+    entities: dict[str, int]
+    events: dict[str, int]
+
+    def lines(self) -> list[str]:
+        out = [f"triples   {self.triples}", f"articles  {self.articles}", "entities"]
+        out += [f"  {t:26} {n}" for t, n in self.entities.items()]
+        out.append("events")
+        out += [f"  {t:26} {n}" for t, n in self.events.items()]
+        return out
+
+
+def stats(store: Store) -> Stats:
+    """Triples, articles, entities per type and events per type (each counted once)."""
+    entity_types = ("Person", "Country", "InternationalOrganization", "GovernmentBody", "Organization", "Delegation", "Place")
+    per_type = _counts(store, f"?x a ?t . ?t rdfs:subClassOf* dip:Agent", entity_types, "Agent")
+    per_type.update(_counts(store, "?x a ?t", ("Place",), None))
+    per_event = _counts(store, "?x a ?t . ?t rdfs:subClassOf+ dip:Event", None, None)
+    return Stats(
+        triples=store.count(),
+        articles=len(store.articles()),
+        entities={t: per_type.get(t, 0) for t in entity_types},
+        events=dict(sorted(per_event.items())),
+    )
+
+
+def _counts(store: Store, pattern: str, keep, drop) -> dict[str, int]:
+    q = _PREFIX + f"SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }} GROUP BY ?t"
+    out = {}
+    for t, n in store.query(q).rows:
+        name = str(t).rsplit("#", 1)[-1]
+        if (keep is None or name in keep) and name != drop:
+            out[name] = int(n)
+    return out
+
+
+def import_file(store: Store, path: Path) -> int:
+    """Load a TriG or N-Quads export back: each named graph is one article, stored whole."""
+    formats = {".trig": "trig", ".nq": "nquads", ".nquads": "nquads"}
+    fmt = formats.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: import needs TriG (.trig) or N-Quads (.nq), which keep one named graph per article")
+    ds = rdflib.Dataset()
+    try:
+        ds.parse(path, format=fmt)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except Exception as exc:  # rdflib raises many parser exception types
+        raise InputError(f"{path}: cannot parse as {fmt} ({str(exc).splitlines()[0][:200]})") from None
+    imported = 0
+    for graph in ds.graphs():
+        name = str(graph.identifier)
+        if len(graph) == 0 or name in (ONTOLOGY_GRAPH, INFERRED_GRAPH) or name.startswith("urn:x-rdflib:"):
+            continue
+        article = rdflib.URIRef(name)
+        content_hash = graph.value(article, DIP.contentHash)
+        if content_hash is None:
+            raise InputError(f"{path}: graph <{name}> is not an article graph (no dip:contentHash on <{name}>)")
+        store.put_article(name, graph, str(content_hash))
+        imported += 1
+    return imported
+
+
+def materialize(store: Store) -> int:
+    """RDFS closure of the articles and the ontology (owlrl), kept apart in its own named
+    graph so that removing an article never leaves stale inferences mixed into its data."""
+    import owlrl
+
+    from .resources import load_ontology
+
+    union = rdflib.Graph()
+    for s, p, o, _g in store.dataset().quads((None, None, None, None)):
+        union.add((s, p, o))
+    base = set(union)
+    ontology = load_ontology()
+    for triple in ontology:
+        union.add(triple)
+    owlrl.DeductiveClosure(owlrl.RDFS_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(union)
+    inferred = rdflib.Graph(identifier=rdflib.URIRef(INFERRED_GRAPH))
+    for triple in union:
+        if triple not in base and triple not in ontology and not isinstance(triple[0], rdflib.Literal):
+            inferred.add(triple)
+    try:
+        store.put_graph(INFERRED_GRAPH, inferred)
+    except AttributeError:
+        raise StoreError(f"{store!r}: this store cannot hold extra named graphs") from None
+    return len(inferred)
