@@ -563,3 +563,52 @@ def test_event_evidence_is_the_text_span(nlp, text):
         assert ev.text == text[ev.start : ev.end]
         for key in (*event.participants, event.location, event.destination):
             assert key is None or x.entity(key) is not None
+
+
+# --- Shapes seen in wire copy: headlines, lists of presidents, purpose clauses -----------
+
+
+def test_headline_restating_the_main_event_is_one_event(nlp):
+    x = run(
+        nlp,
+        "Uruguay rompe relaciones con Nicaragua tras la expulsión de su embajador\n\n"
+        "El presidente de Uruguay, Tomás Berreta Lanz, anunció este lunes la ruptura de relaciones "
+        "diplomáticas con Nicaragua.",
+    )
+    [event] = events(x, "RelationsDowngrade")
+    assert {"Uruguay", "Nicaragua"} <= labels(x, event.participants)
+
+
+def test_list_of_presidents_each_with_their_state(nlp):
+    x = run(nlp, "Los presidentes de Chile, Marta Ibáñez Soto, y de Perú, Raúl Huamán Quispe, condenaron el ataque.")
+    posts = {(label(x, p.holder), label(x, p.of), p.title) for p in x.positions}
+    assert ("Marta Ibáñez Soto", "Chile", "presidente") in posts
+    assert ("Raúl Huamán Quispe", "Perú", "presidente") in posts
+    [criticism] = events(x, "Criticism")
+    assert labels(x, criticism.participants) == {"Marta Ibáñez Soto", "Raúl Huamán Quispe"}
+
+
+def test_purpose_of_a_call_is_not_a_statement(nlp):
+    x = run(nlp, "El canciller de Chile, Pedro Lagos Vial, conversó por teléfono con su homóloga peruana, "
+                 "Elena Soto Ruiz, para expresarle su solidaridad.")
+    assert events(x, "PhoneCall") and not events(x, "Statement")
+
+
+def test_an_accusation_is_criticism(nlp):
+    x = run(nlp, "El Gobierno de Bolivia acusó a Chile de violar el tratado.")
+    [criticism] = events(x, "Criticism")
+    assert "Chile" in labels(x, criticism.counterparts)
+
+
+def test_a_convened_session_is_a_planned_meeting(nlp):
+    x = run(nlp, "La OEA convocó a una sesión extraordinaria de su Consejo Permanente para el próximo martes.")
+    [meeting] = events(x, "Meeting", "planned")
+    assert labels(x, meeting.participants) == {"Organización de los Estados Americanos"}
+    assert meeting.time.value == "2026-03-17"
+
+
+def test_named_ministers_of_an_organization_are_not_an_earlier_pair(nlp):
+    x = run(nlp, "El canciller Pedro Lagos Vial se reunió con Elena Soto Ruiz. Los ministros de Exteriores de la "
+                 "Unión Europea firmarán el lunes un acuerdo con la Alianza del Pacífico.")
+    [signing] = events(x, "AgreementSigning", "planned")
+    assert labels(x, signing.participants) == {"Unión Europea", "Alianza del Pacífico"}

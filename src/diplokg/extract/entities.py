@@ -183,6 +183,8 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
             dem = None
         if not comp and not dem and head not in ("Cancillería", "Consejo de Ministros", "Ejecutivo"):
             continue  # a bare "Gobierno" or "Ministerio" is not a name
+        if head[0].islower() and not dem and not re.search(r"\b(?:de|del)\s", comp):
+            continue  # "su embajada en Quito": a common noun, unless it says whose
         surface = text[start:end]
         # Keep a gazetteer country at the end inside the name, and note it as the body's state.
         country = gaz.demonyms.get(dem.lower()) if dem else None
@@ -304,6 +306,8 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
                 while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
                     j += 1
                 cands.append((ent.start, j))
+    # Given names the ruler cut off before a place-like surname ("Pedro | Lagos Vial").
+    cands = [(_extend_left(doc, s), e) for s, e in cands]
     # "Andrés Solano Vargas e Itzel Carrasquilla": coordinated names are two names.
     split: list[tuple[int, int]] = []
     for s, e in cands:
@@ -369,6 +373,17 @@ def _capital_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
             start = m.start() + 3
             out.append(Span(start, end, "Place", text[start:end], "capital", capital, country))
     return out
+
+
+def _extend_left(doc, start: int) -> int:
+    while start > 0:
+        prev = doc[start - 1]
+        if prev.pos_ == "PROPN" and prev.text[:1].isupper() and not prev.ent_type_ in RULER_LABELS \
+                and prev.text not in NOT_NAMES and not prev.is_sent_start:
+            start -= 1
+        else:
+            break
+    return start
 
 
 def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> list[Span]:

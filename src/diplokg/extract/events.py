@@ -60,7 +60,8 @@ class Draft:
     status: str = "occurred"
     time: TimeExpr | None = None
     sentence: int = 0
-    proposed_visit: tuple | None = None  # an invitation "a visitar X en noviembre": (place, time, span)
+    proposed_visit: tuple | None = None
+    headline: bool = False  # reported in the article's headline  # an invitation "a visitar X en noviembre": (place, time, span)
 
     def add(self, keys, role: str = "participant") -> None:
         for k in keys:
@@ -92,6 +93,9 @@ class EventExtractor:
         refs = []
         for ts in self.titles:
             if ts.holder:
+                # the title stands for its holder even where the parse cut the name off
+                # ("conversó con su homóloga peruana, Elena Soto": 'Elena' hangs elsewhere)
+                refs.append(Span(ts.start, ts.end, "Person", self.text[ts.start : ts.end], "title-ref", ts.holder))
                 continue
             cls = post_class(ts.title)
             cands = [p for p in self.positions if post_class(p.title) == cls or p.title.split()[0] == ts.title.split()[0]]
@@ -128,7 +132,9 @@ class EventExtractor:
         left, right = self._span_of(tok)
         phrase = self.text[left:right].lower()
         agents = self.agents_in(left, right)
-        if not agents or len(agents) == 1 and phrase.startswith(("ambos", "ambas", "los", "las")):
+        bare = re.sub(r"[^\w ]+", "", phrase).strip()
+        if not agents or bare in PLURAL_ANAPHORS:
+            # "ambos", "los cancilleres": the pair named before; "los ministros de la UE" names its own
             for anaphor in PLURAL_ANAPHORS:
                 if phrase.startswith(anaphor):
                     found = self._plural_antecedent(tok.idx, persons_only=bool(_PERSON_NOUNS.search(phrase)))
@@ -311,6 +317,8 @@ class EventExtractor:
             return
         if self._blocked(tok, tok):
             return
+        if spec.get("statement") and tok.morph.get("VerbForm") in (["Inf"], ["Ger"]):
+            return  # "para expresarle su solidaridad": what a call was for, not a statement
         if (spec.get("statement") and lemma not in DENIAL or spec["type"] == "Agreement") and self._announces_event(tok):
             return  # "anunció la ruptura", "acordaron reunirse": the framed event is the news
         d = self._draft(spec["type"], tok, tok, sent_no)
@@ -341,8 +349,10 @@ class EventExtractor:
                     agents = [a for a in agents if a.startswith("person/")]
                 if obj_role or spec["type"] in ("Meeting", "Invitation", "Criticism", "Sanction", "RelationsDowngrade"):
                     d.add(agents, obj_role or "participant")
-        for c in self.complements(tok, ("con", "contra")):
-            d.add(self.token_agents(c), "counterpart" if spec.get("subject_role") == "actor" else "participant")
+        objects = [c for c in tok.children if c.dep_ == "obj"]
+        for host in [tok, *objects]:  # "firmarán un acuerdo con la Alianza del Pacífico"
+            for c in self.complements(host, ("con", "contra")):
+                d.add(self.token_agents(c), "counterpart" if spec.get("subject_role") == "actor" else "participant")
         self._places(d, tok, tok, spec)
         if spec.get("needs_destination") and not d.destination:
             return
@@ -719,7 +729,15 @@ class EventExtractor:
 
     def _draft(self, etype: str, trigger, verb, sent_no: int) -> Draft:
         start, end = self._evidence_span(trigger, verb)
-        return Draft(etype, trigger.i, verb.i, start, end, sentence=sent_no)
+        return Draft(etype, trigger.i, verb.i, start, end, sentence=sent_no, headline=self._in_headline(trigger))
+
+    def _in_headline(self, tok) -> bool:
+        """The first line, when it is short and ends without a full stop."""
+        first_line_end = self.text.find("\n")
+        if first_line_end < 0 or tok.idx > first_line_end:
+            return False
+        line = self.text[:first_line_end].strip()
+        return 0 < len(line.split()) <= 25 and not line.endswith((".", ":"))
 
     def _evidence_span(self, trigger, verb) -> tuple[int, int]:
         """From the clause's subject (or the verb) to the trigger's phrase, within the sentence."""
@@ -902,6 +920,8 @@ def _same_event(a: Draft, b: Draft) -> bool:
     pa, pb = set(a.participants), set(b.participants)
     if a.sentence == b.sentence and (pa & pb):
         return True
+    if (a.headline or b.headline) and (pa & pb):
+        return True  # a headline restates the story's main event
     if a.type == "Visit":
         return pa == pb and a.destination == b.destination
     return pa == pb or (abs(a.sentence - b.sentence) <= 1 and (pa <= pb or pb <= pa))

@@ -189,12 +189,13 @@ def _share_plural(ts: TitleSpan, persons: list[Span], index: EntityIndex, text: 
         if p.start < cursor:
             continue
         gap = text[cursor : p.start]
-        m = re.fullmatch(rf"(?:{country_after}(?P<c>[^,;]+?))?[\s,;:]*(?:(?:y|e)\s+)?", gap)
+        m = re.fullmatch(rf"(?:{country_after}(?P<c>[^,;]+?))?[\s,;:]*(?:(?:y|e)\s+)?(?:(?:de|del)\s+(?P<next>[^,;]+?),\s*)?", gap)
         if not m or len(gap) > 60:
             break
         if m.group("c") and following:
             following[-1] = (following[-1][0], _country_named(m.group("c"), cursor, index))
-        following.append((p, None))
+        # "los presidentes de Colombia, A, y de Brasil, B": the state comes before the name
+        following.append((p, _country_named(m.group("next"), cursor, index) if m.group("next") else None))
         cursor = p.end
     if following:
         m = re.match(rf"{country_after}(?P<c>[^,;.]+)", text[cursor : cursor + 60])
@@ -205,6 +206,10 @@ def _share_plural(ts: TitleSpan, persons: list[Span], index: EntityIndex, text: 
     states = [m.key for m in index.maximal(ts.start, ts.end) if m.type == "Country"]
     if len(states) == len(following) and not any(c for _, c in following):
         following = [(p, c) for (p, _), c in zip(following, states)]
+    else:
+        # states named in the title go, in order, to the names that got none of their own
+        spare = iter(s for s in states if s not in {c for _, c in following})
+        following = [(p, c or next(spare, None)) for p, c in following]
     singular = ts.base.title if ts.base else ts.title
     out = []
     for p, country in following:
@@ -230,6 +235,8 @@ def positions_from_titles(titles: list[TitleSpan], index: EntityIndex, text: str
         if not ts.holder:
             continue
         title = ts.title
+        if ts.base is not None and _is_plural(ts, text):
+            title = ts.base.title + title[len(title.split()[0]):]  # "presidentes de ..." -> "presidente ..."
         if ts.counterpart_word:
             # 'su homólogo chileno, X': X holds the post of the official it mirrors.
             mirror = _mirrored(ts, titles)
