@@ -70,3 +70,15 @@ def test_remove_takes_the_article_out_and_reports_unknown_ids(store, tmp_path, c
     assert "removed 1 article(s)" in out and "no-such-article" in err
     code, out, _ = run(capsys, "articles", "--store", str(copy))
     assert "dev07" not in out and "dev01" in out
+
+
+def test_parallel_ingest_stores_exactly_what_one_process_stores(tmp_path, capsys):
+    inputs = [str(DEV / f"dev{n:02d}.txt") for n in range(1, 7)]
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert run(capsys, "ingest", *inputs, "--store", str(one), "--quiet")[0] == 0
+    assert run(capsys, "ingest", *inputs, "--store", str(two), "--quiet", "--jobs", "2")[0] == 0
+    dumps = []
+    for store in (one, two):
+        main(["export", "--format", "nq", "-o", str(tmp_path / f"{store.name}.nq"), "--store", str(store)])
+        dumps.append(sorted((tmp_path / f"{store.name}.nq").read_text().splitlines()))
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 500

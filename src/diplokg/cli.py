@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.add_argument("--reason", action="store_true", help="also materialize the RDFS closure in its own named graph")
 
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes for the NLP (default 1)")
+
     p = sub.add_parser("remove", help="remove articles (by id or IRI) and their graphs")
     p.add_argument("ids", nargs="+", metavar="ID")
     _store_arg(p)
@@ -90,6 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("articles", help="list stored articles")
     _store_arg(p)
+
+    p = sub.add_parser("serve", help="serve the store: SPARQL 1.1 endpoint (/sparql), query page (/), viewer (/viewer)")
+    p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1; others are reachable from other machines)")
+    p.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    _store_arg(p)
+    p.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the bearer token from --token-env")
+    p.add_argument("--token-env", default="DIPLOKG_SERVE_TOKEN", metavar="VAR", help="environment variable holding the update token (default DIPLOKG_SERVE_TOKEN)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds a query may run before the answer is 503 (default 30; 0 = no limit)")
+    p.add_argument("--max-rows", type=int, default=10000, metavar="N", help="larger results are refused with 413 (default 10000; 0 = no limit)")
+    p.add_argument("--quiet", "-q", action="store_true", help="do not log requests")
     return parser
 
 
@@ -134,7 +146,7 @@ def _ingest(args, inputs, store) -> None:
         else:
             _say(args, f"{outcome:9} {article.id}")
     try:
-        report = ingest(read_articles(files), store, on_article=on_article)
+        report = ingest(read_articles(files), store, on_article=on_article, jobs=getattr(args, "jobs", 1))
     finally:
         if progress is not None:
             progress.close()
@@ -311,6 +323,37 @@ def cmd_articles(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    import os
+    import signal
+
+    from .serve import DEFAULT_HOST, is_loopback, make_server
+
+    host = args.host or DEFAULT_HOST
+    token = None
+    if args.allow_update:
+        token = os.environ.get(args.token_env, "").strip()
+        if not token:
+            raise DiplokgError(f"--allow-update needs a token in the environment variable {args.token_env} (it is unset or empty)")
+    if not is_loopback(host):
+        print(f"diplokg: warning: serving on {host}: other machines can query the store"
+              + (" and the update token travels unencrypted" if args.allow_update else ""), file=sys.stderr)
+    with _open(args) as store:
+        server = make_server(store, host, args.port, allow_update=args.allow_update, token=token,
+                             timeout=args.timeout, max_rows=args.max_rows, quiet=args.quiet)
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops cleanly, like Ctrl-C
+        try:
+            print(f"serving {store.location} at {server.url} (SPARQL endpoint {server.url}sparql; "
+                  f"updates {'on' if args.allow_update else 'off'}); Ctrl-C stops", flush=True)
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("stopped", flush=True)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            server.server_close()
+    return 0
+
+
 COMMANDS = {
     "build": cmd_build,
     "ingest": cmd_ingest,
@@ -323,6 +366,7 @@ COMMANDS = {
     "remove": cmd_remove,
     "stats": cmd_stats,
     "import": cmd_import,
+    "serve": cmd_serve,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,8 +42,11 @@ def ensure_ontology(store: Store) -> None:
 
 
 def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAULT_BASE,
-           on_article: Callable[[Article, str], None] | None = None) -> IngestReport:
-    """Extract and store each article; returns what happened to each."""
+           on_article: Callable[[Article, str], None] | None = None, jobs: int = 1) -> IngestReport:
+    """Extract and store each article; returns what happened to each.
+
+    With `jobs` > 1, worker processes run the NLP (the costly part) on batches while this
+    process alone maps and writes, one article per transaction, in input order."""
     from .extract import extract_many
 
     report = IngestReport()
@@ -59,7 +62,8 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
                 continue
             yield article
 
-    for extraction in extract_many(pending()):
+    extractions = extract_many(pending()) if jobs <= 1 else _extract_parallel(pending(), jobs)
+    for extraction in extractions:
         article = extraction.article
         graph = article_graph(extraction, base, same_events(extraction, store, base))
         outcome = store.put_article(str(graph.identifier), graph, article.content_hash)
@@ -67,6 +71,32 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
         if on_article:
             on_article(article, outcome)
     return report
+
+
+def _extract_one(article: Article) -> Extraction:
+    from .extract import extract
+
+    return extract(article)
+
+
+def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 16) -> Iterable[Extraction]:
+    """Batches of articles through a pool of worker processes; only one batch per worker is
+    in flight, so memory does not grow with the corpus."""
+    import itertools
+    import multiprocessing
+
+    from .nlp import load_nlp
+
+    load_nlp()  # loaded once here; forked workers share it instead of loading their own
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    iterator = iter(articles)
+    with context.Pool(jobs) as pool:
+        while True:
+            chunk = list(itertools.islice(iterator, batch * jobs))
+            if not chunk:
+                break
+            yield from pool.map(_extract_one, chunk, chunksize=batch)
 
 
 def same_events(extraction: Extraction, store: Store, base: str = iris.DEFAULT_BASE) -> dict[int, URIRef]:
