@@ -1,0 +1,932 @@
+"""Serve a store over HTTP: a SPARQL 1.1 Protocol endpoint, a query page and the viewer.
+
+`make_server(store, host, port, ...)` returns a ready (bound, not yet serving)
+`DiplokgServer` (stdlib `ThreadingHTTPServer`); `serve(...)` runs one until Ctrl-C.
+The `diplokg serve` command wires the options. Routes:
+
+    /sparql          SPARQL 1.1 Protocol: GET ?query=, POST form (query= or update=),
+                     POST application/sparql-query, POST application/sparql-update.
+                     GET without a query: a SPARQL service description (Turtle).
+    /                a small query page (textarea + the named queries as examples;
+                     /?query=... or /?name=NAME fills the box and runs it)
+    /viewer          the interactive network of the whole store (viz.render_html)
+    /articles        JSON list: id, iri, title, issued, triples
+    /articles/ID     that article's named graph (Turtle by default; 404 if unknown)
+
+Behaviour, decided once and documented here:
+
+- Dataset: the default graph is the union of all graphs (articles + ontology), as in
+  `Store.query`; `GRAPH ?g` sees each article graph. `default-graph-uri` / `named-graph-uri`
+  (and the update `using-*` parameters) are refused with 400 rather than silently ignored.
+- Content negotiation on `Accept` (q-values and wildcards honoured; none or */* gives the
+  first type): SELECT/ASK as application/sparql-results+json, application/sparql-results+xml,
+  text/csv, text/tab-separated-values (application/json is answered as JSON results);
+  CONSTRUCT/DESCRIBE as text/turtle, application/n-triples, application/ld+json,
+  application/rdf+xml. 406 (plain text, listing the types) when nothing acceptable fits.
+- Errors are plain text, one line: 400 malformed query/update (the parser's message) or bad
+  request, 401 missing/wrong bearer token, 403 updates disabled, 404 unknown path or
+  article, 405 wrong method (with `Allow`), 406, 411, 413 too large (request body over
+  `MAX_BODY`, or a result over the row cap), 415 unknown Content-Type, 500 store failure,
+  503 timeout or too many queries running.
+- Row cap (`max_rows`, default 10,000): a result with more rows (or, for CONSTRUCT/DESCRIBE,
+  triples) than the cap is refused with 413 "result has more than N rows; add LIMIT", never
+  truncated, so a client cannot mistake part of an answer for all of it. The cap bounds
+  what is sent, not the engine's work (the store materialises the result first).
+- Timeout (default 30 s): each store call runs in a worker thread; when it has not finished
+  in time the request gets 503 and the worker is abandoned (Python cannot stop it; it ends
+  on its own and frees its slot). At most `max_workers` store calls run at once, abandoned
+  ones included; past that a request waits up to the timeout for a slot, then gets 503.
+- Updates are refused (403) unless the server was made with `allow_update=True` and a
+  non-empty `token`; then a request needs `Authorization: Bearer <token>` (else 401 with
+  `WWW-Authenticate`). The token is compared in constant time and never printed or logged.
+  A successful update answers 204. Updates run through the store's `update(sparql)` when the
+  backend has one, else through the Oxigraph engine of Oxigraph-backed stores; other
+  backends answer 501. They edit the store directly: ingest's content hashes do not see
+  them, and triples written to the default graph are queryable but not part of any article
+  (not exported, not counted).
+- Store access is guarded by a readers-writer lock: queries run concurrently, an update
+  runs alone (so backends that are not thread-safe for writes stay consistent).
+- CORS: every answer to GET/HEAD and to POSTed queries carries
+  `Access-Control-Allow-Origin: *`, and OPTIONS answers preflights for queries. Updates get
+  no CORS headers and the preflight does not allow `Authorization`, so a web page in a
+  browser can read the data but cannot write through a token it does not hold.
+- Binding: 127.0.0.1 by default. `is_loopback(host)` tells the CLI when to warn that the
+  store is reachable from other machines (the server still starts: the host was explicit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import ipaddress
+import json
+import socket
+import sys
+import threading
+import traceback
+from base64 import b64encode
+from collections.abc import Callable
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+import rdflib
+from rdflib import BNode, Literal, URIRef
+
+from . import __version__
+from .errors import DiplokgError, QueryError, StoreError
+from .stores.base import QueryResult, Store
+
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "DEFAULT_TOKEN_ENV",
+    "DiplokgServer",
+    "GRAPH_TYPES",
+    "MAX_BODY",
+    "TABLE_TYPES",
+    "is_loopback",
+    "make_server",
+    "serve",
+]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7878
+DEFAULT_TOKEN_ENV = "DIPLOKG_SERVE_TOKEN"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 10_000
+MAX_BODY = 16 * 1024 * 1024  # bytes of a POST body
+SOCKET_TIMEOUT = 60  # seconds a connection may sit idle or trickle a request
+
+# media type -> result format, in order of preference (the first is the default)
+TABLE_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+}
+GRAPH_TYPES: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+_SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+_FORMATS = rdflib.Namespace("http://www.w3.org/ns/formats/")
+_SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+_DATASET_PARAMS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+
+
+class _HTTPError(Exception):
+    """An answer other than 2xx: status, one-line message, extra headers."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1)."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _one_line(text: str) -> str:
+    return (str(text).strip().splitlines() or [""])[0]
+
+
+def _parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """`Accept` -> [(media range, q)]; a missing or empty header accepts everything."""
+    if not header or not header.strip():
+        return [("*/*", 1.0)]
+    ranges = []
+    for part in header.split(","):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        if not media:
+            continue
+        if media == "*":
+            media = "*/*"
+        q = 1.0
+        for param in pieces[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value.strip())))
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q))
+    return ranges
+
+
+def negotiate(accept: str | None, offers: list[str]) -> str | None:
+    """The offered media type the client prefers (most specific matching range sets its q;
+    ties go to the earlier offer), or None when none is acceptable."""
+    ranges = _parse_accept(accept)
+    best, best_q = None, 0.0
+    for offer in offers:
+        major = offer.split("/", 1)[0]
+        q, specificity = 0.0, -1
+        for media, mq in ranges:
+            if media == offer:
+                s = 2
+            elif media == f"{major}/*":
+                s = 1
+            elif media == "*/*":
+                s = 0
+            else:
+                continue
+            if s > specificity:
+                specificity, q = s, mq
+        if q > best_q:
+            best, best_q = offer, q
+    return best
+
+
+def _content_type(media: str) -> str:
+    return f"{media}; charset=utf-8" if media.startswith("text/") else media
+
+
+def _nt_term(term: Any) -> str:
+    """A term as in N-Triples (SPARQL TSV cells)."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = (str(term).replace("\\", "\\\\").replace('"', '\\"')
+            .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+    out = f'"{text}"'
+    if isinstance(term, Literal):
+        if term.language:
+            out += f"@{term.language}"
+        elif term.datatype is not None:
+            out += f"^^<{term.datatype}>"
+    return out
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{xml_escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{xml_escape(str(term))}</bnode>"
+    text = xml_escape(str(term)).replace("\r", "&#13;")
+    if isinstance(term, Literal) and term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{text}</literal>"
+    if isinstance(term, Literal) and term.datatype is not None:
+        return f"<literal datatype={quoteattr(str(term.datatype))}>{text}</literal>"
+    return f"<literal>{text}</literal>"
+
+
+def _xml_results(result: QueryResult) -> str:
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.kind == "ask":
+        lines += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>"]
+    else:
+        lines.append("  <head>")
+        lines += [f"    <variable name={quoteattr(v)}/>" for v in result.vars]
+        lines += ["  </head>", "  <results>"]
+        for row in result.rows:
+            lines.append("    <result>")
+            for name, term in zip(result.vars, row):
+                if term is not None:
+                    lines.append(f"      <binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+            lines.append("    </result>")
+        lines.append("  </results>")
+    lines.append("</sparql>")
+    return "\n".join(lines) + "\n"
+
+
+def _tsv_results(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return f"?_askResult\n{'true' if result.boolean else 'false'}\n"
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines += ["\t".join(_nt_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def serialize_table(result: QueryResult, fmt: str) -> bytes:
+    """A SELECT/ASK result in one of the SPARQL result formats: json, xml, csv, tsv."""
+    from .query import format_result
+
+    if fmt in ("json", "csv"):
+        return format_result(result, fmt).encode("utf-8")
+    if fmt == "xml":
+        return _xml_results(result).encode("utf-8")
+    if fmt == "tsv":
+        return _tsv_results(result).encode("utf-8")
+    raise ValueError(f"unknown result format {fmt!r}")
+
+
+def serialize_rdf(graph: rdflib.Graph, fmt: str) -> bytes:
+    """A graph as turtle (the project's lossless pretty Turtle), nt, json-ld or xml."""
+    if fmt == "turtle":
+        from .export import serialize_graph
+
+        return serialize_graph(graph, "ttl")
+    if fmt == "nt":
+        return graph.serialize(format="nt11", encoding="utf-8")
+    return graph.serialize(format=fmt, encoding="utf-8")
+
+
+class _RWLock:
+    """Many readers or one writer. Readers never wait for a queued writer, so a writer stuck
+    behind a long (abandoned) query cannot stall the other queries."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextmanager
+    def read(self):
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self):
+        with self._cond:
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+# --------------------------------------------------------------------------- the server
+
+
+class DiplokgServer(ThreadingHTTPServer):
+    """A threading HTTP server over one store. Attributes hold the configuration."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], *, store: Store, allow_update: bool, token: str | None,
+                 timeout: float | None, max_rows: int | None, quiet: bool, max_workers: int) -> None:
+        self.store = store
+        self.allow_update = allow_update
+        self._token = token
+        self.query_timeout = timeout if timeout and timeout > 0 else None
+        self.max_rows = max_rows if max_rows and max_rows > 0 else None
+        self.quiet = quiet
+        self.host = address[0]
+        self._slots = threading.BoundedSemaphore(max_workers)
+        self._lock = _RWLock()
+        super().__init__(address, _Handler)
+
+    def __repr__(self) -> str:  # never shows the token
+        return f"<DiplokgServer {self.url} store={self.store!r} updates={'on' if self.allow_update else 'off'}>"
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The base URL, ending in `/` (the SPARQL endpoint is `url + "sparql"`)."""
+        host = self.host or DEFAULT_HOST
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}/"
+
+    def check_token(self, header: str | None) -> None:
+        """Raise the 401 for a missing or wrong `Authorization: Bearer` token."""
+        challenge = {"WWW-Authenticate": 'Bearer realm="diplokg"'}
+        scheme, _, given = (header or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not given.strip():
+            raise _HTTPError(401, "updates need an 'Authorization: Bearer <token>' header", challenge)
+        expected = (self._token or "").encode("utf-8")
+        if not expected or not hmac.compare_digest(given.strip().encode("utf-8"), expected):
+            raise _HTTPError(401, "wrong bearer token", {"WWW-Authenticate": 'Bearer realm="diplokg", error="invalid_token"'})
+
+    def run(self, operation: Callable[[], Any], *, write: bool = False) -> Any:
+        """Run a store operation in a worker thread under the lock; 503 when it takes longer
+        than the timeout or no worker slot frees up in time."""
+        timeout = self.query_timeout
+        if not self._slots.acquire(timeout=timeout):
+            raise _HTTPError(503, f"server busy: every query slot stayed taken for {timeout:g} s; try again later",
+                             {"Retry-After": "5"})
+        box: dict[str, Any] = {}
+        done = threading.Event()
+        lock = self._lock.write if write else self._lock.read
+
+        def work() -> None:
+            try:
+                with lock():
+                    box["value"] = operation()
+            except BaseException as exc:  # handed to the request thread
+                box["error"] = exc
+            finally:
+                self._slots.release()
+                done.set()
+
+        threading.Thread(target=work, name="diplokg-store", daemon=True).start()
+        if not done.wait(timeout):
+            what = "update" if write else "query"
+            raise _HTTPError(503, f"{what} timed out after {timeout:g} s; narrow it (LIMIT, more specific "
+                             f"patterns) or start the server with a longer --timeout", {"Retry-After": "5"})
+        if "error" in box:
+            raise box["error"]
+        return box.get("value")
+
+    def apply_update(self, sparql: str) -> None:
+        update = _update_function(self.store)
+        if update is None:
+            raise _HTTPError(501, f"the {self.store.name!r} store backend does not support SPARQL Update")
+        self.run(lambda: update(sparql), write=True)
+
+
+def _update_function(store: Store) -> Callable[[str], None] | None:
+    """How to run a SPARQL Update on `store`: its own `update` method when the backend has
+    one, else the Oxigraph engine of Oxigraph-backed stores; None when neither exists."""
+    own = getattr(store, "update", None)
+    if callable(own):
+        return own
+    try:
+        from .stores.oxigraph import PyoxigraphStore
+    except ImportError:  # pragma: no cover - backend layout changed
+        return None
+    if not isinstance(store, PyoxigraphStore):
+        return None
+
+    def update(sparql: str) -> None:
+        try:
+            store.native.update(sparql)
+        except SyntaxError as e:
+            raise QueryError(f"invalid SPARQL update: {_one_line(e)}") from None
+        except (RuntimeError, ValueError, TypeError) as e:
+            raise QueryError(f"update failed: {_one_line(e)}") from None
+        except OSError as e:
+            raise StoreError(f"cannot write to store {store.location}: {_one_line(e)}") from None
+
+    return update
+
+
+def make_server(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, allow_update: bool = False,
+                token: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+                max_rows: int | None = DEFAULT_MAX_ROWS, quiet: bool = False, max_workers: int = 8) -> DiplokgServer:
+    """A server bound to `host:port` (port 0 picks a free one; see `server.url`), not yet
+    serving: call `serve_forever()` (in a thread if you like), then `shutdown()` and
+    `server_close()`. The store stays open; closing it is the caller's business.
+
+    `timeout` (seconds) and `max_rows` of None or 0 mean no limit. `allow_update=True` needs
+    a non-empty `token` (clients send it as `Authorization: Bearer <token>`).
+    """
+    if allow_update and not token:
+        raise DiplokgError("updates need a token: pass token=... (the CLI reads it from --token-env)")
+    if max_workers < 1:
+        raise DiplokgError("max_workers must be at least 1")
+    server_class = DiplokgServer
+    if ":" in host.strip("[]"):
+        server_class = type("DiplokgServer6", (DiplokgServer,), {"address_family": socket.AF_INET6})
+    try:
+        return server_class((host.strip("[]"), int(port)), store=store, allow_update=allow_update, token=token,
+                            timeout=timeout, max_rows=max_rows, quiet=quiet, max_workers=max_workers)
+    except OSError as e:
+        raise DiplokgError(f"cannot listen on {host}:{port}: {e.strerror or _one_line(str(e))}") from None
+
+
+def serve(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **options: Any) -> None:
+    """Serve `store` until interrupted (Ctrl-C raises KeyboardInterrupt to the caller after
+    the socket is closed). Options as for `make_server`."""
+    server = make_server(store, host, port, **options)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+# --------------------------------------------------------------------------- requests
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: DiplokgServer
+    protocol_version = "HTTP/1.1"
+    server_version = f"diplokg/{__version__}"
+    sys_version = ""
+    timeout = SOCKET_TIMEOUT
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        if self.server.quiet:
+            return
+        text = format % args
+        if len(text) > 300:
+            text = text[:297] + "..."
+        sys.stderr.write(f"{self.address_string()} - [{self.log_date_time_string()}] {text}\n")
+
+    def _cors(self) -> bool:
+        return self.command in ("GET", "HEAD", "OPTIONS") or getattr(self, "_is_query_post", False)
+
+    def _send(self, status: int, body: bytes, media: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if self._cors():
+            self.send_header("Access-Control-Allow-Origin", "*")
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        if status >= 400:
+            self.close_connection = True  # an unread body must not become the next request
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self._send(status, (message.rstrip("\n") + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
+
+    def _dispatch(self) -> None:
+        self._is_query_post = False  # the handler lives as long as the (keep-alive) connection
+        try:
+            path = urlsplit(self.path).path
+            for route, handler, methods in _ROUTES:
+                match = route(path)
+                if match is None:
+                    continue
+                if self.command not in methods:
+                    raise _HTTPError(405, f"{self.command} is not allowed on {path}; use {', '.join(methods)}",
+                                     {"Allow": ", ".join(methods)})
+                if self.command == "OPTIONS":
+                    return self._preflight(methods)
+                return handler(self, *match)
+            raise _HTTPError(404, f"no such page: {path} (try /, /sparql, /viewer, /articles)")
+        except _HTTPError as e:
+            self._error(e.status, e.message, e.headers)
+        except QueryError as e:
+            self._error(400, str(e))
+        except StoreError as e:
+            self._error(500, str(e))
+        except DiplokgError as e:
+            self._error(500, str(e))
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception as e:  # one request's bug must not take the server down
+            if not self.server.quiet:
+                traceback.print_exc(file=sys.stderr)
+            self._error(500, f"internal error: {type(e).__name__}: {_one_line(str(e))}")
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
+
+    def _preflight(self, methods: tuple[str, ...]) -> None:
+        self.send_response(204)
+        self.send_header("Allow", ", ".join(methods))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", ", ".join(m for m in methods if m != "OPTIONS"))
+        self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            raise _HTTPError(411, "send the request body with a Content-Length (chunked bodies are not supported)")
+        length = self.headers.get("Content-Length")
+        if length is None:
+            raise _HTTPError(411, "a POST needs a Content-Length header")
+        try:
+            n = int(length)
+        except ValueError:
+            raise _HTTPError(400, f"bad Content-Length {length!r}") from None
+        if n < 0:
+            raise _HTTPError(400, f"bad Content-Length {length!r}")
+        if n > MAX_BODY:
+            raise _HTTPError(413, f"request body of {n} bytes is over the limit of {MAX_BODY} bytes")
+        return self.rfile.read(n)
+
+    # -- /sparql -------------------------------------------------------------------------
+
+    def _sparql(self) -> None:
+        url_params = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
+        params: dict[str, list[str]] = {k: list(v) for k, v in url_params.items()}
+        operation: str | None = None
+        text: str | None = None
+        if self.command == "POST":
+            media, _, rest = (self.headers.get("Content-Type") or "").partition(";")
+            media = media.strip().lower()
+            charset = "utf-8"
+            for param in rest.split(";"):
+                key, _, value = param.partition("=")
+                if key.strip().lower() == "charset" and value.strip():
+                    charset = value.strip().strip('"')
+            if media not in ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"):
+                shown = media or "none"
+                raise _HTTPError(415, f"unsupported Content-Type {shown}; use application/sparql-query, "
+                                 "application/sparql-update or application/x-www-form-urlencoded")
+            body = self._body()
+            try:
+                decoded = body.decode(charset)
+            except (LookupError, UnicodeDecodeError) as e:
+                raise _HTTPError(400, f"the request body is not valid {charset}: {_one_line(str(e))}") from None
+            if media == "application/x-www-form-urlencoded":
+                for key, values in parse_qs(decoded, keep_blank_values=True).items():
+                    params.setdefault(key, []).extend(values)
+            else:
+                operation = "query" if media == "application/sparql-query" else "update"
+                if "query" in params or "update" in params:
+                    raise _HTTPError(400, f"the {operation} is in the body; do not also send query= or update=")
+                text = decoded
+        for name in _DATASET_PARAMS:
+            if name in params:
+                raise _HTTPError(400, f"{name} is not supported: the default graph is the union of all graphs; "
+                                 "use GRAPH <iri> { ... } in the query")
+        if operation is None:
+            given = [k for k in ("query", "update") if k in params]
+            if len(given) > 1:
+                raise _HTTPError(400, "send either query= or update=, not both")
+            if not given:
+                if self.command in ("GET", "HEAD") and not params:
+                    return self._service_description()
+                raise _HTTPError(400, "no query: send query=... (GET or POST form) or a POST body of type "
+                                 "application/sparql-query; the page at / helps write one")
+            operation = given[0]
+            if len(params[operation]) != 1:
+                raise _HTTPError(400, f"give exactly one {operation}= parameter")
+            text = params[operation][0]
+            if operation == "update" and self.command != "POST":
+                raise _HTTPError(405, "updates must be sent with POST", {"Allow": "POST"})
+        assert text is not None
+        if operation == "update":
+            return self._update(text)
+        self._is_query_post = self.command == "POST"
+        return self._query(text)
+
+    def _query(self, text: str) -> None:
+        accept = self.headers.get("Accept")
+        table_type = negotiate(accept, list(TABLE_TYPES))
+        graph_type = negotiate(accept, list(GRAPH_TYPES))
+        if table_type is None and graph_type is None:
+            raise _HTTPError(406, _not_acceptable(accept))
+        server = self.server
+        result: QueryResult = server.run(lambda: server.store.query(text))
+        vary = {"Vary": "Accept"}
+        if result.kind == "graph":
+            graph = result.graph if result.graph is not None else rdflib.Graph()
+            self._check_rows(len(graph), "triples")
+            if graph_type is None:
+                raise _HTTPError(406, _not_acceptable(accept, "CONSTRUCT/DESCRIBE", GRAPH_TYPES))
+            return self._send(200, serialize_rdf(graph, GRAPH_TYPES[graph_type]), _content_type(graph_type), vary)
+        if result.kind == "select":
+            self._check_rows(len(result.rows), "rows")
+        if table_type is None:
+            raise _HTTPError(406, _not_acceptable(accept, "SELECT/ASK", TABLE_TYPES))
+        self._send(200, serialize_table(result, TABLE_TYPES[table_type]), _content_type(table_type), vary)
+
+    def _check_rows(self, n: int, unit: str) -> None:
+        cap = self.server.max_rows
+        if cap is not None and n > cap:
+            raise _HTTPError(413, f"result has more than {cap} {unit} ({n}); add LIMIT (and OFFSET to page)",
+                             {"X-Diplokg-Max-Rows": str(cap)})
+
+    def _update(self, text: str) -> None:
+        server = self.server
+        if not server.allow_update:
+            raise _HTTPError(403, "updates are disabled; start the server with --allow-update (and a token)")
+        server.check_token(self.headers.get("Authorization"))
+        server.apply_update(text)
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _service_description(self) -> None:
+        accept = self.headers.get("Accept")
+        graph_type = negotiate(accept, list(GRAPH_TYPES))
+        if graph_type is None:
+            raise _HTTPError(406, _not_acceptable(accept, "the service description", GRAPH_TYPES))
+        host = self.headers.get("Host") or f"{self.server.host}:{self.server.port}"
+        endpoint = URIRef(f"http://{host}/sparql")
+        g = rdflib.Graph()
+        g.bind("sd", _SD)
+        g.bind("formats", _FORMATS)
+        service = BNode()
+        g.add((service, rdflib.RDF.type, _SD.Service))
+        g.add((service, _SD.endpoint, endpoint))
+        g.add((service, _SD.supportedLanguage, _SD.SPARQL11Query))
+        if self.server.allow_update:
+            g.add((service, _SD.supportedLanguage, _SD.SPARQL11Update))
+        g.add((service, _SD.feature, _SD.UnionDefaultGraph))
+        for name in _SD_FORMATS:
+            g.add((service, _SD.resultFormat, _FORMATS[name]))
+        body = g.serialize(format=GRAPH_TYPES[graph_type], encoding="utf-8")
+        self._send(200, body, _content_type(graph_type), {"Vary": "Accept"})
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def _index(self) -> None:
+        page, script = _index_page(self.server.allow_update)
+        digest = b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+        csp = (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
+               "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+        self._send(200, page.encode("utf-8"), "text/html; charset=utf-8", {"Content-Security-Policy": csp})
+
+    def _viewer(self) -> None:
+        from .viz import network_from_graph, render_html
+
+        store = self.server.store
+
+        def build() -> str:
+            union = rdflib.Graph()
+            for s, p, o, _g in store.dataset().quads((None, None, None, None)):
+                union.add((s, p, o))
+            return render_html(network_from_graph(union), title="diplokg")
+
+        self._send(200, self.server.run(build).encode("utf-8"), "text/html; charset=utf-8")
+
+    def _articles(self) -> None:
+        infos = self.server.run(self.server.store.articles)
+        data = [{"id": a.id, "iri": a.iri, "title": a.title, "issued": a.issued, "triples": a.triples} for a in infos]
+        body = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+        self._send(200, body, "application/json")
+
+    def _article(self, wanted: str) -> None:
+        accept = self.headers.get("Accept")
+        graph_type = negotiate(accept, list(GRAPH_TYPES))
+        if graph_type is None:
+            raise _HTTPError(406, _not_acceptable(accept, "an article graph", GRAPH_TYPES))
+        store = self.server.store
+
+        def find() -> rdflib.Graph | None:
+            for info in store.articles():
+                if wanted in (info.id, info.iri) or (info.id is not None and unquote(wanted) == unquote(info.id)):
+                    return store.graph_of(info.iri)
+            return None
+
+        graph = self.server.run(find)
+        if graph is None:
+            raise _HTTPError(404, f"no article {unquote(wanted)!r} in the store (see /articles)")
+        self._send(200, serialize_rdf(graph, GRAPH_TYPES[graph_type]), _content_type(graph_type), {"Vary": "Accept"})
+
+
+def _not_acceptable(accept: str | None, what: str | None = None, types: dict[str, str] | None = None) -> str:
+    if what is None:
+        return (f"cannot answer with any type in Accept: {accept}; SELECT/ASK: {', '.join(TABLE_TYPES)}; "
+                f"CONSTRUCT/DESCRIBE: {', '.join(GRAPH_TYPES)}")
+    return f"cannot answer {what} with any type in Accept: {accept}; available: {', '.join(types or {})}"
+
+
+def _exact(path: str) -> Callable[[str], tuple | None]:
+    return lambda p: () if p in (path, path + "/") else None
+
+
+def _article_route(p: str) -> tuple | None:
+    if p.startswith("/articles/") and len(p) > len("/articles/"):
+        return (p[len("/articles/"):],)
+    return None
+
+
+_READ = ("GET", "HEAD", "OPTIONS")
+_ROUTES: list[tuple[Callable[[str], tuple | None], Callable[..., None], tuple[str, ...]]] = [
+    (lambda p: () if p in ("/sparql", "/sparql/") else None, _Handler._sparql, ("GET", "HEAD", "POST", "OPTIONS")),
+    (lambda p: () if p in ("/", "/index.html") else None, _Handler._index, _READ),
+    (_exact("/viewer"), _Handler._viewer, _READ),
+    (lambda p: () if p == "/articles" else None, _Handler._articles, _READ),
+    (_article_route, _Handler._article, _READ),
+]
+
+
+# --------------------------------------------------------------------------- the query page
+
+
+def _script_json(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+_DEFAULT_QUERY = """PREFIX dip: <https://w3id.org/diplokg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT ?type (COUNT(DISTINCT ?s) AS ?n)
+WHERE { ?s a ?type }
+GROUP BY ?type
+ORDER BY DESC(?n)
+LIMIT 50
+"""
+
+_SCRIPT = """
+(function () {
+  "use strict";
+  var queries = JSON.parse(document.getElementById("named-queries").textContent);
+  var text = document.getElementById("query");
+  var out = document.getElementById("out");
+  var status = document.getElementById("status");
+  var run = document.getElementById("run");
+
+  function el(tag, content, cls) {
+    var node = document.createElement(tag);
+    if (content !== undefined) node.textContent = content;
+    if (cls) node.className = cls;
+    return node;
+  }
+  function cell(term) {
+    if (!term) return "";
+    if (term.type === "literal" && term["xml:lang"]) return term.value + " @" + term["xml:lang"];
+    if (term.type === "bnode") return "_:" + term.value;
+    return term.value;
+  }
+  function showTable(data) {
+    out.replaceChildren();
+    if (typeof data.boolean === "boolean") {
+      out.appendChild(el("p", "ASK: " + data.boolean, "ask"));
+      status.textContent = "";
+      return;
+    }
+    var vars = data.head.vars || [];
+    var rows = data.results.bindings || [];
+    var table = el("table");
+    var head = el("tr");
+    vars.forEach(function (v) { head.appendChild(el("th", v)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = table.appendChild(el("tbody"));
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      vars.forEach(function (v) { tr.appendChild(el("td", cell(row[v]))); });
+      body.appendChild(tr);
+    });
+    out.appendChild(table);
+    status.textContent = rows.length + (rows.length === 1 ? " row" : " rows");
+  }
+  function execute() {
+    status.textContent = "running…";
+    run.disabled = true;
+    var form = new URLSearchParams();
+    form.set("query", text.value);
+    fetch("sparql", {
+      method: "POST",
+      headers: {"Accept": "application/sparql-results+json, text/turtle;q=0.9",
+                "Content-Type": "application/x-www-form-urlencoded"},
+      body: form
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      return response.text().then(function (body) {
+        if (!response.ok) {
+          out.replaceChildren(el("pre", response.status + " " + response.statusText + ": " + body, "error"));
+          status.textContent = "";
+        } else if (type.indexOf("json") >= 0) {
+          showTable(JSON.parse(body));
+        } else {
+          out.replaceChildren(el("pre", body));
+          status.textContent = "";
+        }
+      });
+    }).catch(function (error) {
+      out.replaceChildren(el("pre", String(error), "error"));
+      status.textContent = "";
+    }).finally(function () { run.disabled = false; });
+  }
+  run.addEventListener("click", execute);
+  text.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); execute(); }
+  });
+  document.querySelectorAll("button[data-query]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      text.value = queries[button.getAttribute("data-query")];
+      text.focus();
+    });
+  });
+  // /?query=... or /?name=<named query> fills the box and runs it (links can be shared)
+  var params = new URLSearchParams(window.location.search);
+  var named = params.get("name");
+  if (named !== null && Object.prototype.hasOwnProperty.call(queries, named)) text.value = queries[named];
+  if (params.get("query") !== null) text.value = params.get("query");
+  if (params.get("query") !== null || named !== null) execute();
+}());
+"""
+
+_STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 70em; padding: 0 1em; color: #222; }
+h1 { font-size: 1.4em; margin-bottom: .2em; }
+nav a { margin-right: 1em; }
+textarea { width: 100%; height: 16em; font: 13px/1.4 ui-monospace, monospace; box-sizing: border-box; }
+button { font: inherit; }
+#run { margin: .4em 0; padding: .2em 1.2em; }
+#status { margin-left: 1em; color: #555; }
+table { border-collapse: collapse; margin-top: .6em; font-size: 13px; }
+th, td { border: 1px solid #ccc; padding: .2em .5em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+pre { background: #f7f7f7; padding: .6em; overflow: auto; white-space: pre-wrap; }
+pre.error { background: #fbe9e7; color: #8c1d18; }
+dl.queries dt { margin-top: .5em; }
+dl.queries dd { margin-left: 1.5em; color: #444; }
+.params { color: #777; font-size: .9em; }
+"""
+
+
+def _index_page(allow_update: bool) -> tuple[str, str]:
+    """(the HTML of /, its one inline script); every piece of text is escaped."""
+    from .query import named_queries
+
+    queries = named_queries()
+    esc = html.escape
+    items = []
+    for name, q in queries.items():
+        params = ""
+        if q.params:
+            listed = ", ".join(f"{p.name} ({'optional' if p.optional else 'required'})" for p in q.params)
+            params = f' <span class="params">parameters (left unbound here): {esc(listed)}</span>'
+        items.append(
+            f'<dt><button type="button" data-query="{esc(name)}">{esc(name)}</button></dt>'
+            f"<dd>{esc(q.description)}{params}</dd>"
+        )
+    updates = "enabled (with the bearer token)" if allow_update else "disabled"
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>diplokg SPARQL</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<h1>diplokg SPARQL</h1>
+<nav><a href="viewer">Graph viewer</a><a href="articles">Articles (JSON)</a><a href="sparql">Service description</a></nav>
+<p>The SPARQL endpoint is <code>/sparql</code> (SPARQL 1.1 Protocol). The default graph is the union of
+every article graph; use <code>GRAPH ?g {{ ... }}</code> for one article. Updates are {esc(updates)}.</p>
+<label for="query">Query</label>
+<textarea id="query" spellcheck="false">{esc(_DEFAULT_QUERY)}</textarea>
+<div><button type="button" id="run">Run</button> <small>Ctrl+Enter</small><span id="status"></span></div>
+<div id="out"></div>
+<h2>Named queries</h2>
+<p>Click a name to load its query into the box. Links: <code>/?query=...</code> or
+<code>/?name=NAME</code> open the page with that query and run it.</p>
+<dl class="queries">
+{"".join(items)}
+</dl>
+<script type="application/json" id="named-queries">{_script_json({n: q.sparql for n, q in queries.items()})}</script>
+<script>{_SCRIPT}</script>
+</body>
+</html>
+"""
+    return page, _SCRIPT

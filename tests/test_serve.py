@@ -1,0 +1,660 @@
+"""`diplokg serve`: the real HTTP server (stdlib ThreadingHTTPServer) on a free loopback port,
+queried through rdflib's SPARQLStore, curl and urllib, plus the real CLI in a subprocess.
+
+The store holds two small hand-built article graphs (one named graph each), with a blank
+node, language-tagged and typed literals and markup-like text to check escaping.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import Result
+
+from diplokg.cli import main
+from diplokg.rdf import vocab
+from diplokg.rdf.iris import article_iri, entity_iri
+from diplokg.rdf.vocab import DCTERMS, DIP, RDF, RDFS
+from diplokg.serve import is_loopback, make_server, negotiate
+from diplokg.stores import MemoryStore, OxigraphStore
+from diplokg.stores.base import Store
+
+CURL = shutil.which("curl") or "/usr/bin/curl"
+SCRIPT = Path(sys.executable).with_name("diplokg")
+TOKEN = "s3cret-token-for-tests"
+
+A1 = article_iri("art-1")
+A2 = article_iri("art-2")
+PERU = entity_iri("country/peru")
+ZELA = entity_iri("person/hugo-de-zela")
+RUBIO = entity_iri("person/marco-rubio")
+LIMA = entity_iri("place/lima")
+EVENT = entity_iri("event/0000000000000001")
+EVIL = "<script>alert(1)</script>"
+PREFIXES = "PREFIX dip: <https://w3id.org/diplokg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+
+def article_graph(iri: URIRef, title: str, issued: str, *, extra_label: str = "") -> tuple[Graph, str]:
+    g = Graph()
+    g.add((iri, RDF.type, DIP.Article))
+    g.add((iri, DCTERMS.title, Literal(title, lang="es")))
+    g.add((iri, DCTERMS.issued, Literal(issued, datatype=vocab.XSD.date)))
+    g.add((iri, DIP.mentions, PERU))
+    g.add((PERU, RDF.type, DIP.Country))
+    g.add((PERU, RDFS.label, Literal("Perú", lang="es")))
+    g.add((ZELA, RDF.type, DIP.Person))
+    g.add((ZELA, RDFS.label, Literal("Hugo de Zela", lang="es")))
+    g.add((RUBIO, RDF.type, DIP.Person))
+    g.add((RUBIO, RDFS.label, Literal(extra_label or "Marco Rubio", lang="es")))
+    g.add((LIMA, RDF.type, DIP.Place))
+    g.add((LIMA, RDFS.label, Literal("Lima", lang="es")))
+    g.add((EVENT, RDF.type, DIP.Meeting))
+    g.add((EVENT, DIP.participant, ZELA))
+    g.add((EVENT, DIP.participant, RUBIO))
+    g.add((EVENT, DIP.location, LIMA))
+    q = BNode()
+    g.add((iri, DIP.quantity, q))
+    g.add((q, DIP.value, Literal("4000", datatype=vocab.XSD.decimal)))
+    g.add((q, DIP.unit, Literal('mesas "de"\tvotación\nnueva')))
+    return g, hashlib.sha256(title.encode("utf-8")).hexdigest()
+
+
+def fill(store: Store) -> Store:
+    g1, h1 = article_graph(A1, "Reunión en Lima & <b>más</b>", "2026-03-12", extra_label=EVIL)
+    g2, h2 = article_graph(A2, "Segunda nota", "2026-03-13")
+    store.put_article(A1, g1, h1)
+    store.put_article(A2, g2, h2)
+    return store
+
+
+class Running:
+    """A server serving in a background thread; `url` ends in '/'."""
+
+    def __init__(self, store: Store, **options) -> None:
+        self.store = store
+        self.server = make_server(store, "127.0.0.1", 0, quiet=True, **options)
+        self.url = self.server.url
+        self.endpoint = self.url + "sparql"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def ro():
+    store = fill(MemoryStore())
+    running = Running(store)
+    yield running
+    running.stop()
+    store.close()
+
+
+@pytest.fixture
+def rw(tmp_path):
+    store = fill(OxigraphStore(tmp_path / "store"))
+    running = Running(store, allow_update=True, token=TOKEN)
+    yield running
+    running.stop()
+    store.close()
+
+
+def http(method: str, url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None):
+    """(status, headers, body) without raising on 4xx/5xx."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def get(url: str, **headers: str):
+    return http("GET", url, headers=headers)
+
+
+def q(query: str) -> str:
+    return "?" + urllib.parse.urlencode({"query": query})
+
+
+def curl(tmp_path: Path, *args: str) -> tuple[int, dict[str, str], bytes]:
+    """Run curl; return status, response headers (lower-case names) and body."""
+    head, body = tmp_path / "curl-headers", tmp_path / "curl-body"
+    done = subprocess.run(
+        [CURL, "-sS", "--max-time", "20", "-D", str(head), "-o", str(body), "-w", "%{http_code}", *args],
+        capture_output=True, text=True, check=True,
+    )
+    headers = {}
+    for line in head.read_text(encoding="latin-1").splitlines()[1:]:
+        key, sep, value = line.partition(":")
+        if sep:
+            headers[key.strip().lower()] = value.strip()
+    return int(done.stdout), headers, body.read_bytes()
+
+
+SELECT_NAMES = PREFIXES + "SELECT DISTINCT ?person ?name WHERE { ?person a dip:Person ; rdfs:label ?name } ORDER BY ?name"
+CONSTRUCT = PREFIXES + "CONSTRUCT { ?e dip:participant ?p . ?p rdfs:label ?l } WHERE { ?e dip:participant ?p . ?p rdfs:label ?l }"
+needs_curl = pytest.mark.skipif(not Path(CURL).exists(), reason="curl is not installed")
+
+
+# --------------------------------------------------------------------------- SPARQLStore
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json", "csv"])
+def test_sparqlstore_select_over_the_union(ro, fmt):
+    remote = SPARQLStore(ro.endpoint, returnFormat=fmt)
+    rows = [(str(r.person), str(r.name)) for r in remote.query(SELECT_NAMES)]
+    assert rows == [(str(RUBIO), EVIL), (str(ZELA), "Hugo de Zela"), (str(RUBIO), "Marco Rubio")]
+
+
+def test_sparqlstore_graph_patterns(ro):
+    remote = SPARQLStore(ro.endpoint)
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    counts = {str(r.g): int(r.n) for r in remote.query(query)}
+    assert counts == {str(A1): len(ro.store.graph_of(A1)), str(A2): len(ro.store.graph_of(A2))}
+    titles = {str(r.t) for r in remote.query(
+        f"SELECT ?t WHERE {{ GRAPH <{A2}> {{ ?a <{DCTERMS.title}> ?t }} }}")}
+    assert titles == {"Segunda nota"}
+    assert remote.query(f"ASK {{ <{EVENT}> a <{DIP.Meeting}> }}").askAnswer is True
+
+
+def test_sparqlstore_through_a_union_dataset(ro):
+    from rdflib import Dataset
+
+    ds = Dataset(store=SPARQLStore(ro.endpoint, returnFormat="json"), default_union=True)
+    names = {str(r.name) for r in ds.query(SELECT_NAMES)}
+    assert names == {"Hugo de Zela", "Marco Rubio", EVIL}
+
+
+def test_sparqlstore_construct(ro):
+    remote = SPARQLStore(ro.endpoint)
+    graph = remote.query(CONSTRUCT).graph
+    assert isomorphic(graph, ro.store.query(CONSTRUCT).graph)
+    assert (EVENT, DIP.participant, ZELA) in graph
+
+
+# --------------------------------------------------------------------------- content negotiation
+
+
+@needs_curl
+@pytest.mark.parametrize(
+    "accept, ctype, fmt",
+    [
+        (None, "application/sparql-results+json", "json"),
+        ("application/sparql-results+json", "application/sparql-results+json", "json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml", "xml"),
+        ("text/csv", "text/csv", "csv"),
+        ("text/tab-separated-values", "text/tab-separated-values", "tsv"),
+        ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml", "xml"),
+        ("text/*", "text/csv", "csv"),
+    ],
+)
+def test_curl_select_formats(ro, tmp_path, accept, ctype, fmt):
+    args = ["--get", "--data-urlencode", f"query={SELECT_NAMES}", ro.endpoint]
+    if accept:
+        args = ["-H", f"Accept: {accept}", *args]
+    status, headers, body = curl(tmp_path, *args)
+    assert status == 200, body
+    assert headers["content-type"].split(";")[0] == ctype
+    assert headers["access-control-allow-origin"] == "*"
+    expected = [(RUBIO, Literal(EVIL, lang="es")), (ZELA, Literal("Hugo de Zela", lang="es")),
+                (RUBIO, Literal("Marco Rubio", lang="es"))]
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+        assert rows == [["person", "name"]] + [[str(p), str(n)] for p, n in expected]
+    else:
+        result = Result.parse(io.BytesIO(body), format=fmt)
+        assert [str(v) for v in result.vars] == ["person", "name"]
+        assert [tuple(r) for r in result] == expected
+
+
+@needs_curl
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                                    "text/tab-separated-values"])
+def test_curl_ask(ro, tmp_path, accept):
+    status, headers, body = curl(tmp_path, "-H", f"Accept: {accept}", "--get", "--data-urlencode",
+                                 f"query=ASK {{ <{EVENT}> a <{DIP.Meeting}> }}", ro.endpoint)
+    assert status == 200 and headers["content-type"].split(";")[0] == accept
+    if accept.endswith("json"):
+        assert json.loads(body) == {"head": {}, "boolean": True}
+    elif accept.endswith("xml"):
+        assert Result.parse(io.BytesIO(body), format="xml").askAnswer is True
+    else:
+        assert body.decode().split()[-1] == "true"
+
+
+@needs_curl
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated")  # inside rdflib's JSON-LD parser
+@pytest.mark.parametrize(
+    "accept, ctype, fmt",
+    [
+        (None, "text/turtle", "turtle"),
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ],
+)
+def test_curl_construct_formats(ro, tmp_path, accept, ctype, fmt):
+    args = ["-X", "POST", "-H", "Content-Type: application/sparql-query", "--data-binary", CONSTRUCT, ro.endpoint]
+    if accept:
+        args = ["-H", f"Accept: {accept}", *args]
+    status, headers, body = curl(tmp_path, *args)
+    assert status == 200, body
+    assert headers["content-type"].split(";")[0] == ctype
+    parsed = Graph().parse(data=body.decode("utf-8"), format=fmt)
+    assert len(parsed) > 0
+    assert isomorphic(parsed, ro.store.query(CONSTRUCT).graph)
+
+
+@needs_curl
+def test_curl_post_form_query(ro, tmp_path):
+    status, headers, body = curl(tmp_path, "-H", "Accept: text/csv", "--data-urlencode", f"query={SELECT_NAMES}",
+                                 ro.endpoint)
+    assert status == 200 and headers["content-type"].startswith("text/csv")
+    assert body.decode().splitlines()[0] == "person,name"
+
+
+@needs_curl
+def test_tsv_escapes_terms(ro, tmp_path):
+    query = f"SELECT ?u WHERE {{ ?q <{DIP.unit}> ?u }} LIMIT 1"
+    status, _, body = curl(tmp_path, "-H", "Accept: text/tab-separated-values", "--get", "--data-urlencode",
+                           f"query={query}", ro.endpoint)
+    assert status == 200
+    lines = body.decode("utf-8").split("\n")
+    assert lines[0] == "?u" and lines[1] == '"mesas \\"de\\"\\tvotación\\nnueva"'
+    assert [str(r.u) for r in Result.parse(io.BytesIO(body), format="tsv")] == ['mesas "de"\tvotación\nnueva']
+
+
+def test_not_acceptable(ro):
+    status, headers, body = get(ro.endpoint + q(SELECT_NAMES), Accept="image/png")
+    assert status == 406 and headers["Content-Type"].startswith("text/plain")
+    assert "application/sparql-results+json" in body.decode()
+    status, _, body = get(ro.endpoint + q(CONSTRUCT), Accept="application/sparql-results+json")
+    assert status == 406 and "text/turtle" in body.decode()
+    status, _, body = get(ro.endpoint + q(SELECT_NAMES), Accept="text/turtle")
+    assert status == 406 and "SELECT" in body.decode()
+
+
+def test_negotiate():
+    offers = ["application/sparql-results+json", "text/csv"]
+    assert negotiate(None, offers) == offers[0]
+    assert negotiate("*/*", offers) == offers[0]
+    assert negotiate("text/*;q=0.9, */*;q=0.1", offers) == "text/csv"
+    assert negotiate("text/csv;q=0, */*", offers) == offers[0]
+    assert negotiate("application/sparql-results+json;q=0, text/csv;q=0", offers) is None
+    assert negotiate("image/png", offers) is None
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_malformed_query_is_400_with_the_parser_message(ro):
+    status, headers, body = get(ro.endpoint + q("SELEKT * WHERE { ?s ?p ?o }"))
+    assert status == 400
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    text = body.decode()
+    assert text.count("\n") == 1 and "SPARQL" in text, text
+    assert re.search(r"\d", text), text  # the parser's position (line:column or char)
+
+
+def test_malformed_post_query_is_400(ro):
+    status, _, body = http("POST", ro.endpoint, data=b"SELECT * WHERE { ?s ", headers={"Content-Type": "application/sparql-query"})
+    assert status == 400 and "SPARQL" in body.decode()
+
+
+def test_bad_requests(ro):
+    status, _, body = get(ro.endpoint + "?foo=1")
+    assert status == 400 and "no query" in body.decode()
+    status, _, body = get(ro.endpoint + "?" + urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": str(A1)}))
+    assert status == 400 and "default-graph-uri" in body.decode()
+    status, _, body = http("POST", ro.endpoint, data=b"query=ASK%20%7B%7D&update=CLEAR%20ALL",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and "not both" in body.decode()
+    status, _, body = http("POST", ro.endpoint, data=b"ASK {}", headers={"Content-Type": "text/plain"})
+    assert status == 415
+    status, headers, _ = get(ro.endpoint + "?" + urllib.parse.urlencode({"update": "CLEAR ALL"}))
+    assert status == 405 and headers["Allow"] == "POST"
+
+
+def test_service_description(ro):
+    status, headers, body = get(ro.endpoint)
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    sd = Graph().parse(data=body.decode(), format="turtle")
+    feature = URIRef("http://www.w3.org/ns/sparql-service-description#UnionDefaultGraph")
+    assert any(o == feature for o in sd.objects())
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH"])
+def test_wrong_method_is_405_with_allow(ro, method):
+    status, headers, _ = http(method, ro.endpoint, data=b"")
+    assert status == 405
+    assert set(headers["Allow"].split(", ")) == {"GET", "HEAD", "POST", "OPTIONS"}
+    status, headers, _ = http("POST", ro.url + "viewer", data=b"x", headers={"Content-Type": "text/plain"})
+    assert status == 405 and "POST" not in headers["Allow"]
+
+
+def test_head_and_keep_alive(ro):
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", ro.server.port, timeout=10)
+    try:
+        conn.request("HEAD", "/")
+        response = conn.getresponse()
+        assert response.status == 200 and int(response.headers["Content-Length"]) > 0
+        assert response.read() == b""
+        for _ in range(2):  # several queries on one HTTP/1.1 connection
+            conn.request("GET", "/sparql" + q("ASK { ?s ?p ?o }"))
+            response = conn.getresponse()
+            assert response.status == 200 and json.loads(response.read()) == {"head": {}, "boolean": True}
+    finally:
+        conn.close()
+
+
+def test_unknown_path_is_404(ro):
+    status, headers, body = get(ro.url + "nope")
+    assert status == 404 and headers["Content-Type"].startswith("text/plain")
+    assert body.decode().count("\n") == 1
+
+
+def test_cors_preflight(ro):
+    status, headers, _ = http("OPTIONS", ro.endpoint, headers={"Origin": "https://example.org",
+                                                            "Access-Control-Request-Method": "POST"})
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert "authorization" not in headers["Access-Control-Allow-Headers"].lower()
+
+
+# --------------------------------------------------------------------------- updates
+
+INSERT = f'INSERT DATA {{ GRAPH <{A1}> {{ <{ZELA}> <{RDFS.comment}> "nuevo" }} }}'
+ASK_INSERTED = f'ASK {{ <{ZELA}> <{RDFS.comment}> "nuevo" }}'
+
+
+def update(endpoint: str, text: str, token: str | None = None, *, form: bool = False):
+    headers = {"Content-Type": "application/x-www-form-urlencoded" if form else "application/sparql-update"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    data = urllib.parse.urlencode({"update": text}).encode() if form else text.encode()
+    return http("POST", endpoint, data=data, headers=headers)
+
+
+def asked(endpoint: str, query: str) -> bool:
+    status, _, body = get(endpoint + q(query))
+    assert status == 200, body
+    return json.loads(body)["boolean"]
+
+
+def test_update_refused_without_allow_update(ro):
+    for form in (False, True):
+        status, headers, body = update(ro.endpoint, INSERT, TOKEN, form=form)
+        assert status == 403 and "--allow-update" in body.decode()
+        assert "Access-Control-Allow-Origin" not in headers
+    assert not asked(ro.endpoint, ASK_INSERTED)
+
+
+def test_update_needs_the_token(rw):
+    status, headers, body = update(rw.endpoint, INSERT)
+    assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
+    status, headers, body = update(rw.endpoint, INSERT, "wrong")
+    assert status == 401 and TOKEN not in body.decode()
+    status, _, _ = http("POST", rw.endpoint, data=INSERT.encode(),
+                        headers={"Content-Type": "application/sparql-update", "Authorization": f"Basic {TOKEN}"})
+    assert status == 401
+    assert not asked(rw.endpoint, ASK_INSERTED)
+
+
+@pytest.mark.parametrize("form", [False, True])
+def test_update_with_the_token_is_applied(rw, form):
+    status, _, body = update(rw.endpoint, INSERT, TOKEN, form=form)
+    assert status == 204, body
+    assert asked(rw.endpoint, ASK_INSERTED)
+    assert (ZELA, RDFS.comment, Literal("nuevo")) in rw.store.graph_of(A1)
+
+
+def test_malformed_update_is_400(rw):
+    status, _, body = update(rw.endpoint, "INSERT DATTA { }", TOKEN)
+    assert status == 400 and "invalid SPARQL update" in body.decode()
+
+
+def test_make_server_refuses_updates_without_a_token():
+    from diplokg.errors import DiplokgError
+
+    with pytest.raises(DiplokgError, match="token"):
+        make_server(MemoryStore(), "127.0.0.1", 0, allow_update=True)
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def slow_store(inner: Store, delay: float) -> Store:
+    """A store that sleeps `delay` s before a query containing '#slow' (every other method,
+    including any the protocol gains, is delegated)."""
+
+    def delegate(name):
+        return lambda self, *a, **k: getattr(inner, name)(*a, **k)
+
+    def query(self, sparql, bindings=None):
+        if "#slow" in sparql:
+            time.sleep(delay)
+        return inner.query(sparql, bindings)
+
+    methods = {name: delegate(name) for name in Store.__abstractmethods__}
+    methods.update(query=query, name="slow", location=inner.location)
+    return type("SlowStore", (Store,), methods)()
+
+
+def test_timeout_is_503():
+    inner = fill(MemoryStore())
+    running = Running(slow_store(inner, 1.5), timeout=0.2)
+    try:
+        started = time.monotonic()
+        status, headers, body = get(running.endpoint + q("ASK { ?s ?p ?o } #slow"))
+        assert status == 503 and time.monotonic() - started < 1.4
+        assert "timed out after 0.2 s" in body.decode() and "Retry-After" in headers
+        assert get(running.endpoint + q("ASK { ?s ?p ?o }"))[0] == 200  # fast queries still answered
+    finally:
+        running.stop()
+        inner.close()
+
+
+def test_row_cap_is_413():
+    store = fill(MemoryStore())
+    running = Running(store, max_rows=3)
+    try:
+        status, headers, body = get(running.endpoint + q("SELECT * WHERE { ?s ?p ?o }"))
+        assert status == 413 and headers["X-Diplokg-Max-Rows"] == "3"
+        assert "more than 3 rows" in body.decode() and "LIMIT" in body.decode()
+        status, _, body = get(running.endpoint + q("SELECT * WHERE { ?s ?p ?o } LIMIT 3"))
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 3
+        status, _, body = get(running.endpoint + q("CONSTRUCT WHERE { ?s ?p ?o }"))
+        assert status == 413 and "more than 3 triples" in body.decode()
+    finally:
+        running.stop()
+        store.close()
+
+
+# --------------------------------------------------------------------------- pages
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?https?:""", re.I)
+
+
+def test_index_page(ro):
+    from diplokg.query import named_queries
+
+    status, headers, body = get(ro.url)
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    page = body.decode("utf-8")
+    assert not EXTERNAL.search(page)
+    assert "<textarea" in page and 'fetch("sparql"' in page
+    for name in named_queries():
+        assert f'data-query="{name}"' in page
+    data = re.search(r'<script type="application/json" id="named-queries">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(data) == {n: nq.sparql for n, nq in named_queries().items()}
+    assert "script-src 'sha256-" in headers["Content-Security-Policy"]
+
+
+def test_viewer_page(ro):
+    status, headers, body = get(ro.url + "viewer")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    page = body.decode("utf-8")
+    assert not EXTERNAL.search(page)
+    assert EVIL not in page  # an article label travels as escaped JSON, never as markup
+    assert "Hugo de Zela" in page
+
+
+def test_articles_list(ro):
+    status, headers, body = get(ro.url + "articles")
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    listed = json.loads(body)
+    assert [a["id"] for a in listed] == ["art-1", "art-2"]
+    assert listed[0]["title"] == "Reunión en Lima & <b>más</b>" and listed[0]["issued"] == "2026-03-12"
+    assert listed[0]["iri"] == str(A1) and listed[0]["triples"] == len(ro.store.graph_of(A1))
+
+
+def test_article_graph_as_turtle(ro):
+    status, headers, body = get(ro.url + "articles/art-1")
+    assert status == 200 and headers["Content-Type"] == "text/turtle; charset=utf-8"
+    parsed = Graph().parse(data=body.decode("utf-8"), format="turtle")
+    assert isomorphic(parsed, ro.store.graph_of(A1))
+    status, headers, body = get(ro.url + "articles/art-2", Accept="application/n-triples")
+    assert status == 200 and headers["Content-Type"] == "application/n-triples"
+    assert isomorphic(Graph().parse(data=body.decode("utf-8"), format="nt"), ro.store.graph_of(A2))
+
+
+def test_unknown_article_is_404(ro):
+    status, headers, body = get(ro.url + "articles/no-such-article")
+    assert status == 404 and headers["Content-Type"].startswith("text/plain")
+    text = body.decode()
+    assert text.count("\n") == 1 and "no-such-article" in text
+
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
+def chromium_dom(url: str, tmp_path: Path) -> tuple[str, list[str]]:
+    """The DOM after scripts ran, and the console lines (errors, CSP violations)."""
+    profile = tmp_path / "profile"
+    profile.mkdir(exist_ok=True)
+    cmd = [
+        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0", f"--user-data-dir={profile}",
+        "--virtual-time-budget=5000", "--dump-dom", url,
+    ]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout, [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
+def test_pages_work_in_a_real_browser(ro, tmp_path):
+    query = PREFIXES + "SELECT ?l WHERE { ?s a dip:Person ; rdfs:label ?l } ORDER BY ?l"
+    dom, console = chromium_dom(ro.url + "?" + urllib.parse.urlencode({"query": query}), tmp_path)
+    assert console == [], console  # no script error, nothing blocked by the page's CSP
+    out = dom[dom.index('<div id="out">'):dom.index("<h2>")]
+    assert "<td>Hugo de Zela @es</td>" in out
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt; @es</td>" in out  # text, never markup
+    dom, console = chromium_dom(ro.url + "?name=articles", tmp_path)
+    assert console == [] and "<td>Segunda nota @es</td>" in dom
+    dom, console = chromium_dom(ro.url + "viewer", tmp_path)
+    assert console == [], console
+    assert "<canvas" in dom and 'data-state="ready"' in dom
+
+
+def test_is_loopback():
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1") and is_loopback("127.0.1.1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10") and not is_loopback("example.org")
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_cli_allow_update_without_token_fails(capsys, monkeypatch):
+    monkeypatch.delenv("DIPLOKG_TEST_NO_SUCH_TOKEN", raising=False)
+    code = main(["serve", "--store", "memory:", "--port", "0", "--allow-update", "--token-env", "DIPLOKG_TEST_NO_SUCH_TOKEN"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith("diplokg: ") and "DIPLOKG_TEST_NO_SUCH_TOKEN" in err
+
+
+def test_cli_warns_about_non_loopback_hosts(capsys, monkeypatch):
+    import diplokg.serve
+    from diplokg.errors import DiplokgError
+
+    seen = {}
+
+    def fake_make_server(store, host, port, **options):
+        seen.update(host=host, port=port, **options)
+        raise DiplokgError("not binding in a test")
+
+    monkeypatch.setattr(diplokg.serve, "make_server", fake_make_server)
+    code = main(["serve", "--store", "memory:", "--host", "0.0.0.0", "--port", "9", "--timeout", "2", "--max-rows", "5"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1 and err[0].startswith("diplokg: warning: serving on 0.0.0.0")
+    assert err[1] == "diplokg: not binding in a test"
+    assert seen == {"host": "0.0.0.0", "port": 9, "allow_update": False, "token": None, "timeout": 2.0,
+                    "max_rows": 5, "quiet": False}
+    main(["serve", "--store", "memory:", "--port", "9"])
+    assert seen["host"] == "127.0.0.1" and "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="the console script is not installed")
+def test_cli_serve_subprocess(tmp_path):
+    location = tmp_path / "store"
+    with OxigraphStore(location) as store:
+        fill(store)
+        expected = store.graph_of(A2)
+    env = dict(os.environ, MY_SERVE_TOKEN=TOKEN)
+    proc = subprocess.Popen(
+        [str(SCRIPT), "serve", "--store", str(location), "--port", "0", "--allow-update", "--token-env", "MY_SERVE_TOKEN"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        first = proc.stdout.readline()
+        match = re.search(r"at (http://127\.0\.0\.1:\d+/) ", first)
+        assert match, (first, proc.poll())
+        url = match.group(1)
+        names = {str(r.name) for r in SPARQLStore(url + "sparql").query(SELECT_NAMES)}
+        assert names == {"Hugo de Zela", "Marco Rubio", EVIL}
+        status, _, body = get(url + "articles/art-2")
+        assert status == 200 and isomorphic(Graph().parse(data=body.decode(), format="turtle"), expected)
+        assert update(url + "sparql", INSERT, "wrong")[0] == 401
+        assert update(url + "sparql", INSERT, TOKEN)[0] == 204
+        assert asked(url + "sparql", ASK_INSERTED)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        out, err = proc.communicate(timeout=20)
+        assert proc.returncode == 0, err
+        assert "stopped" in out
+        assert TOKEN not in first + out + err  # never printed nor logged
+        assert "POST /sparql" in err  # requests are logged (without --quiet)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    with OxigraphStore(location) as store:  # the lock is released and the update persisted
+        assert (ZELA, RDFS.comment, Literal("nuevo")) in store.graph_of(A1)
