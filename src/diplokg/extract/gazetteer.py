@@ -43,6 +43,7 @@ class Title:
     forms: tuple[str, ...]
     en: str | None
     of: str  # Country | InternationalOrganization | GovernmentBody | any
+    usual_of: str | None = None  # the state the bare title usually means ("secretario de Estado": EE.UU.)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def load_gazetteer() -> Gazetteer:
 
     capitals = {c: entity_key("Place", name) for c, name in capital_names.items() if name and entity_key("Place", name) in entries}
     titles = tuple(
-        Title(r["title"], tuple(dict.fromkeys([r["title"], *r.get("forms", ())])), r.get("en"), r.get("of", "any"))
+        Title(r["title"], tuple(dict.fromkeys([r["title"], *r.get("forms", ())])), r.get("en"), r.get("of", "any"),
+              entity_key("Country", r["usual_of"]) if r.get("usual_of") else None)
         for r in load_jsonl("titles.jsonl")
     )
     title_by_form = {f.lower(): t for t in titles for f in t.forms}

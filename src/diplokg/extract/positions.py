@@ -170,6 +170,13 @@ def _state_before(ts: TitleSpan, index: EntityIndex, text: str) -> str | None:
     return states[-1].key if states else None
 
 
+def _usual_state(ts: TitleSpan, index: EntityIndex) -> str | None:
+    """'el secretario de Estado' with no state named: the state the title usually means,
+    when the article names that state at all."""
+    usual = ts.base.usual_of if ts.base else None
+    return usual if usual and usual in index.entities else None
+
+
 def _previous_organization(index: EntityIndex, before: int) -> str | None:
     orgs = [m for m in index.mentions if m.type == "InternationalOrganization" and m.end <= before]
     return orgs[-1].key if orgs else None
@@ -247,7 +254,7 @@ def positions_from_titles(titles: list[TitleSpan], index: EntityIndex, text: str
         if of is None and ts.base is not None and ts.base.of in ("Country", "any"):
             # "16 funcionarios venezolanos, entre ellos el ministro de Defensa, X": the state
             # named just before in the sentence; else the article's own state.
-            of = _state_before(ts, index, text) or index.home_country
+            of = _state_before(ts, index, text) or _usual_state(ts, index) or index.home_country
         key = (ts.holder, post_class(title), of)
         if key in out:
             continue
