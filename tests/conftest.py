@@ -45,3 +45,50 @@ def seed_extraction(nlp, seed_article):
     from diplokg.extract import extract
 
     return extract(seed_article, nlp)
+
+
+# -- store backends and real SPARQL servers (see tests/servers.py) --------------------------
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """An Oxigraph server (`oxigraph serve --union-default-graph`) on a loopback port, for
+    the whole session; skipped only when the `oxigraph` package is not installed."""
+    import servers
+
+    if servers.oxigraph_binary() is None:
+        pytest.skip("the Oxigraph server is not installed (`pip install oxigraph`; .ci/setup does it)")
+    server = servers.OxigraphServer(tmp_path_factory.mktemp("oxigraph-server"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """Virtuoso 7 (`virtuoso-t`) with a fresh database on loopback ports, for the whole
+    session; skipped only when Debian's virtuoso-opensource is not installed."""
+    import servers
+
+    if servers.virtuoso_binaries() is None:
+        pytest.skip("Virtuoso is not installed (Debian package virtuoso-opensource; .ci/setup installs it)")
+    server = servers.VirtuosoServer(tmp_path_factory.mktemp("virtuoso-server"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def open_backend(request, tmp_path):
+    """`open_backend(kind, fresh=True, sub="store")` -> an empty store of that kind (one of
+    servers.STORE_KINDS); servers start on first use; every store opened is closed after the test."""
+    import servers
+
+    opened = []
+
+    def factory(kind, *, fresh=True, sub="store"):
+        store = servers.open_kind(kind, tmp_path, request.getfixturevalue, fresh=fresh, sub=sub)
+        opened.append(store)
+        return store
+
+    yield factory
+    for store in opened:
+        store.close()

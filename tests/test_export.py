@@ -13,7 +13,7 @@ from diplokg.export import FORMATS, export
 from diplokg.rdf import vocab
 from diplokg.rdf.iris import article_iri, entity_iri
 from diplokg.rdf.vocab import DCTERMS, DIP, RDF, RDFS
-from diplokg.stores import BACKENDS
+from servers import STORE_KINDS
 
 PERU = entity_iri("country/peru")
 RDFLIB_FORMAT = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "nt", "jsonld": "json-ld"}
@@ -42,10 +42,9 @@ def article(slug: str, title: str) -> Graph:
 GRAPHS = {article_iri("a1"): article("a1", "Uno"), article_iri("a2"): article("a2", "Dos")}
 
 
-@pytest.fixture(params=sorted(BACKENDS))
-def store(request, tmp_path):
-    cls = BACKENDS[request.param]
-    s = cls(tmp_path / "store") if cls.persistent else cls()
+@pytest.fixture(params=STORE_KINDS)
+def store(request, open_backend):
+    s = open_backend(request.param)  # every backend; the sparql one on real servers (tests/servers.py)
     ontology = Graph()
     ontology.add((DIP.Meeting, RDFS.subClassOf, DIP.Event))
     s.load_ontology(ontology)  # must not be exported

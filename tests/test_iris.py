@@ -58,6 +58,7 @@ def test_event_iri_is_what_happened_not_where_it_was_read(participants, etype, s
     assert a != iris.event_iri("Invitation", status, participants, day)
     other = "planned" if status == "occurred" else "occurred"
     assert a != iris.event_iri(etype, other, participants, day)
+    assert iris.event_iri(etype, status, participants, day, "place/lima") != iris.event_iri(etype, status, participants, day, "place/quito")
 
 
 def test_base_is_configurable():

@@ -1,7 +1,9 @@
 """read.py: files -> Article, on real files in tmp_path.
 
 Every bad input is an InputError (exit code 2) whose message starts with the file path
-(and line, for .jsonl and front matter) and says why, on one line.
+(and line, for .jsonl and front matter) and says why, on one line. By default the first
+problem raises; with `on_error` every problem is collected and the good articles (and the
+good lines of a .jsonl file) are still yielded.
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ def test_jsonl_several_lines(tmp_path):
                 "title": "Título",
                 "published": "2024-01-31",
                 "url": "https://example.org/2",
-                "language": "en",
+                "language": "es-PE",
                 "extra": "ignored",
             },
             ensure_ascii=False,
@@ -178,7 +180,7 @@ def test_jsonl_several_lines(tmp_path):
         "Título",
         date(2024, 1, 31),
         "https://example.org/2",
-        "en",
+        "es",  # any spelling of Spanish is stored as "es"
     )
     assert c.id == "lote-4"  # physical line number
     assert c.title is None and c.published is None
@@ -281,6 +283,12 @@ def test_parse_date():
         parse_date("5 de marzo", "where")
 
 
+@pytest.mark.parametrize("value", ["0833-11-25", "9999-12-30", "0001-01-01", "3000-01-01"])
+def test_parse_date_implausible_years(value):
+    with pytest.raises(InputError, match=r"^w: 'published' is not a plausible publication date \(years 1000-2999\)"):
+        parse_date(value, "w")
+
+
 # --------------------------------------------------------------------------- errors
 
 
@@ -312,16 +320,16 @@ def test_binary_file(tmp_path):
     input_error(path, "binary content", "NUL")
 
 
-def test_utf16_file_is_binary(tmp_path):
-    path = write(tmp_path / "utf16.txt", BODY.encode("utf-16"))
-    input_error(path, "binary content")
+def test_utf16_without_bom_is_binary(tmp_path):
+    path = write(tmp_path / "utf16.txt", BODY.encode("utf-16-le"))
+    input_error(path, "binary content", "NUL", "byte-order mark")
 
 
-def test_invalid_utf8_not_cp1252(tmp_path):
-    raw = b"hola \x81 mundo \x8d"  # 0x81 and 0x8D are undefined in Windows-1252
+def test_invalid_utf8_not_cp1252_is_binary(tmp_path):
+    raw = b"hola \x81 mundo \x8d"  # 0x81 and 0x8D are undefined in Windows-1252: Latin-1 C1 controls
     with pytest.raises(UnicodeDecodeError):
         raw.decode("cp1252")
-    input_error(write(tmp_path / "bad-enc.txt", raw), "not UTF-8 or Windows-1252")
+    input_error(write(tmp_path / "bad-enc.txt", raw), "binary content")
 
 
 def test_unclosed_front_matter(tmp_path):
@@ -388,3 +396,308 @@ def test_errors_are_raised_lazily_but_in_file_order(tmp_path):
     assert next(articles).source == str(good)
     with pytest.raises(InputError, match="empty article"):
         next(articles)
+
+
+# --------------------------------------------------------------------------- real files: encodings and cleaning
+
+LONG_ES = (
+    "El canciller de Chile, Tomás Pérez, se reunió el martes en Lima con el presidente del Perú "
+    "para reforzar la cooperación fronteriza, el comercio bilateral y la lucha contra el crimen "
+    "organizado. Ambos gobiernos acordaron crear una comisión mixta que se reunirá cada tres meses.\n"
+)
+LONG_EN = (
+    "The foreign minister of Chile met the president of Peru in Lima on Tuesday to strengthen "
+    "border cooperation, bilateral trade and the fight against organized crime. Both governments "
+    "agreed to set up a joint commission that will meet every three months.\n"
+)
+LONG_FR = (
+    "Le ministre des Affaires étrangères du Chili a rencontré mardi à Lima le président du Pérou "
+    "pour renforcer la coopération frontalière, le commerce bilatéral et la lutte contre le crime "
+    "organisé. Les deux gouvernements ont convenu de créer une commission mixte.\n"
+)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_bom(tmp_path, codec):
+    data = ("\ufeff" if codec == "utf-16-be" else "") + "---\nid: wide\n---\n" + LONG_ES
+    article = read_one(write(tmp_path / "wide.txt", data.encode(codec)))
+    assert article.id == "wide"
+    assert article.text == LONG_ES
+
+
+def test_latin1_long_text_keeps_accents(tmp_path):
+    article = read_one(write(tmp_path / "latin1.txt", LONG_ES.encode("latin-1")))
+    assert article.text == LONG_ES
+    assert "Tomás Pérez" in article.text and "reunió" in article.text
+
+
+def test_control_characters_become_spaces(tmp_path):
+    raw = ("Línea\x07 uno\x1b[0m.\tTab\x0cfin\x7f.\u2028Otra\x85línea.\n" + LONG_ES).encode("utf-8")
+    article = read_one(write(tmp_path / "ctl.txt", raw))
+    assert article.text == "Línea  uno [0m.\tTab fin .\nOtra línea.\n" + LONG_ES
+
+
+def test_text_is_nfc(tmp_path):
+    decomposed = "Perú y Bogotá".replace("ú", "u\u0301").replace("á", "a\u0301")
+    assert decomposed != "Perú y Bogotá"
+    assert read_one(write(tmp_path / "nfd.txt", decomposed)).text == "Perú y Bogotá"
+
+
+def test_stray_bom_inside_text_dropped(tmp_path):
+    assert read_one(write(tmp_path / "b.txt", "Uno.\ufeff Dos.")).text == "Uno. Dos."
+
+
+def test_mostly_control_characters_is_binary(tmp_path):
+    input_error(write(tmp_path / "ctl.txt", bytes(range(1, 32)) * 4 + b"abc"), "binary content")
+
+
+def test_bom_but_invalid(tmp_path):
+    input_error(write(tmp_path / "bad16.txt", codecs_bom_utf16() + b"\x00\xd8"), "UTF-16 byte-order mark")
+
+
+def codecs_bom_utf16() -> bytes:
+    import codecs
+
+    return codecs.BOM_UTF16_LE
+
+
+# --------------------------------------------------------------------------- size limit
+
+
+def test_size_limit_default_message(tmp_path):
+    path = write(tmp_path / "huge.txt", "palabra " * 300_000)  # 2.4 MB
+    err = input_error(path, "article is 2.4 MB; the limit is 2 MB (DIPLOKG_MAX_ARTICLE_BYTES)")
+    assert str(err) == f"{path}: article is 2.4 MB; the limit is 2 MB (DIPLOKG_MAX_ARTICLE_BYTES)"
+
+
+def test_size_limit_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIPLOKG_MAX_ARTICLE_BYTES", "1000")
+    ok = write(tmp_path / "a.txt", "x" * 1000)
+    big = write(tmp_path / "b.txt", "x" * 1001)
+    assert read_one(ok).id == "a"
+    input_error(big, "article is 1,001 bytes; the limit is 1 kB (DIPLOKG_MAX_ARTICLE_BYTES)")
+
+
+def test_size_limit_far_beyond_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIPLOKG_MAX_ARTICLE_BYTES", "100")
+    path = write(tmp_path / "big.txt", b"x" * 5000)
+    input_error(path, "article is 5 kB; the limit is 100 bytes")
+
+
+def test_size_limit_jsonl_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIPLOKG_MAX_ARTICLE_BYTES", "100")
+    lines = ['{"text": "corto"}', json.dumps({"text": "y" * 150}), json.dumps({"text": "z" * 5000}), '{"text": "fin"}']
+    path = write(tmp_path / "l.jsonl", "\n".join(lines) + "\n")
+    errors: list[InputError] = []
+    assert [a.text for a in read_articles([path], on_error=errors.append)] == ["corto", "fin"]
+    assert [str(e).split(": ")[0] for e in errors] == [f"{path}:2", f"{path}:3"]
+    assert str(errors[0]) == f"{path}:2: article is 150 bytes; the limit is 100 bytes (DIPLOKG_MAX_ARTICLE_BYTES)"
+    assert "article is 5 kB" in str(errors[1])  # longer than 8 x the limit: skipped unread
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5"])
+def test_size_limit_bad_environment(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("DIPLOKG_MAX_ARTICLE_BYTES", value)
+    with pytest.raises(InputError, match="DIPLOKG_MAX_ARTICLE_BYTES: not a positive number"):
+        read(write(tmp_path / "a.txt", BODY))
+
+
+# --------------------------------------------------------------------------- language
+
+
+def test_english_text_refused(tmp_path):
+    path = write(tmp_path / "english.txt", LONG_EN)
+    err = input_error(path, "the text is in English (en); only Spanish (es) is supported for now")
+    assert str(err) == f"{path}: the text is in English (en); only Spanish (es) is supported for now"
+
+
+def test_french_markdown_refused(tmp_path):
+    input_error(write(tmp_path / "f.md", LONG_FR), "French (fr)", "only Spanish (es)")
+
+
+def test_declared_language_refused_even_when_short(tmp_path):
+    input_error(write(tmp_path / "d.txt", "---\nlanguage: en\n---\nHola."), "the 'language' field says English (en)")
+
+
+@pytest.mark.parametrize("declared", ["es", "ES", "es-MX", "es_AR", "spa", "Español", "castellano"])
+def test_declared_spanish_spellings(tmp_path, declared):
+    assert read_one(write(tmp_path / "d.txt", f"---\nlanguage: {declared}\n---\n{LONG_ES}")).language == "es"
+
+
+def test_declared_spanish_but_text_english_refused(tmp_path):
+    input_error(write(tmp_path / "d.txt", f"---\nlanguage: es\n---\n{LONG_EN}"), "English (en)")
+
+
+def test_short_foreign_text_is_not_refused(tmp_path):
+    assert read_one(write(tmp_path / "s.txt", "The minister met his counterpart.")).text
+
+
+def test_dev_articles_and_seed_are_spanish(root):
+    from diplokg.language import detect
+
+    paths = sorted((root / "tests" / "data" / "dev").glob("*.txt")) + sorted((root / "seeds").glob("*.txt"))
+    assert len(paths) >= 13
+    for path in paths:
+        code, probability = detect(path.read_text(encoding="utf-8"))
+        assert code == "es" and probability > 0.99, path
+    assert len(read(*paths)) == len(paths)
+
+
+def test_extract_stage_sentences_are_spanish(root):
+    import ast
+    import re
+
+    from diplokg.language import detect
+
+    source = (root / "tests" / "test_extract_stages.py").read_text(encoding="utf-8")
+    sentences = [ast.literal_eval(m.group(1)) for m in re.finditer(r'text = (".*?")\n', source)]
+    assert len(sentences) > 20
+    for text in sentences:
+        found = detect(" ".join([text] * 4))  # repeated past the short-text threshold
+        assert found is not None and found[0] == "es", text
+
+
+# --------------------------------------------------------------------------- HTML
+
+PAGE = """<!DOCTYPE html><html lang="es"><head><meta charset="utf-8">
+<title>Cancilleres se reúnen en Lima | Diario</title>
+<meta property="og:title" content="Cancilleres se reúnen en Lima">
+<meta property="article:published_time" content="2024-03-05T10:00:00Z">
+<link rel="canonical" href="https://example.org/noticias/lima">
+<script>var tracking = "no es texto";</script></head>
+<body><nav>Inicio | Política | Economía | Deportes</nav><article><h1>Cancilleres se reúnen en Lima</h1>
+<p>El canciller de Chile, Tomás Pérez, se reunió en Lima con el presidente del Perú para discutir la agenda bilateral.</p>
+<p>Ambos acordaron reforzar la cooperación fronteriza y la lucha contra el crimen organizado en la región.</p></article>
+<footer>© 2024 Diario. Todos los derechos reservados.</footer></body></html>"""
+
+
+def test_html_page(tmp_path):
+    path = write(tmp_path / "pagina.html", PAGE)
+    article = read_one(path)
+    assert article.id == "pagina"
+    assert article.title == "Cancilleres se reúnen en Lima"
+    assert article.published == date(2024, 3, 5)
+    assert article.url == "https://example.org/noticias/lima"
+    assert "Tomás Pérez, se reunió en Lima" in article.text
+    assert "tracking" not in article.text and "Deportes" not in article.text and "derechos" not in article.text
+    assert article.source == str(path)
+
+
+def test_html_latin1_page(tmp_path):
+    page = PAGE.replace('<meta charset="utf-8">', '<meta charset="iso-8859-1">').replace("©", "(c)")
+    article = read_one(write(tmp_path / "latin.htm", page.encode("cp1252")))
+    assert "Tomás Pérez" in article.text
+
+
+def test_html_fallback_when_trafilatura_keeps_nothing(tmp_path):
+    article = read_one(write(tmp_path / "corta.html", "<html><body><p>El canciller viajó a Lima.</p><script>x()</script>"))
+    assert article.text.strip() == "El canciller viajó a Lima."
+
+
+def test_html_without_text_refused(tmp_path):
+    input_error(write(tmp_path / "vacia.html", "<html><head><title>x</title></head><body><script>1</script></body></html>"),
+                "no text found in the HTML page")
+
+
+def test_txt_that_is_a_saved_page_is_read_as_html(tmp_path):
+    article = read_one(write(tmp_path / "guardada.txt", PAGE))
+    assert article.title == "Cancilleres se reúnen en Lima"
+    assert "<p>" not in article.text
+
+
+def test_directory_walk_includes_html(tmp_path):
+    write(tmp_path / "a.html", PAGE)
+    write(tmp_path / "b.htm", PAGE)
+    assert [p.name for p in iter_input_files([tmp_path])] == ["a.html", "b.htm"]
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def test_url_with_spaces_is_percent_encoded(tmp_path):
+    article = read_one(write(tmp_path / "u.txt", "---\nurl: https://example.org/a b\n---\nHola."))
+    assert article.url == "https://example.org/a%20b"
+
+
+def test_relative_url_refused(tmp_path):
+    input_error(write(tmp_path / "u.txt", "---\nurl: /noticias/1\n---\nHola."), "'url' is not an absolute URL")
+
+
+def test_jsonl_metadata_types(tmp_path):
+    path = write(tmp_path / "m.jsonl", '{"text": "a", "id": 7}\n{"text": "b", "title": ["x"]}\n{"text": "c", "id": "  "}\n')
+    errors: list[InputError] = []
+    articles = list(read_articles([path], on_error=errors.append))
+    assert [a.id for a in articles] == ["7", "m-3"]  # a blank id falls back to file-line
+    assert [str(e) for e in errors] == [f"{path}:2: 'title' must be a string, not list"]
+
+
+def test_jsonl_escaped_surrogates_and_controls_cleaned(tmp_path):
+    path = write(tmp_path / "s.jsonl", '{"text": "a\\ud800b\\u0001c\\r\\nd", "title": "T\\n1"}\n')
+    article = read_one(path)
+    assert article.text == "a\ufffdb c\nd"
+    assert article.title == "T 1"
+
+
+@pytest.mark.parametrize("line, why", [
+    ("1" * 5000, "invalid JSON (a number too large)"),
+    ("[" * 100_000, "invalid JSON"),
+])
+def test_jsonl_pathological_json(tmp_path, line, why):
+    err = input_error(write(tmp_path / "p.jsonl", line + "\n"), why)
+    assert str(err).startswith(f"{tmp_path / 'p.jsonl'}:1: ")
+
+
+def test_jsonl_binary_file(tmp_path):
+    input_error(write(tmp_path / "b.jsonl", b'{"text": "a"}\n\x00\x01\x02'), "binary content")
+
+
+def test_jsonl_utf16_with_bom(tmp_path):
+    path = write(tmp_path / "w.jsonl", '{"text": "Perú"}\r\n{"text": "Chile"}\n'.encode("utf-16"))
+    assert [a.text for a in read(path)] == ["Perú", "Chile"]
+
+
+# --------------------------------------------------------------------------- on_error: collect and go on
+
+
+def test_on_error_collects_every_bad_line_and_keeps_the_good(tmp_path):
+    path = write(tmp_path / "mixed.jsonl", "\n".join([
+        '{"text": "uno"}',
+        '{"text": "dos",',
+        '["no", "objeto"]',
+        '{"text": "cuatro"}',
+        '{"titulo": "sin texto"}',
+        '{"text": "seis", "published": "ayer"}',
+        '{"text": "siete"}',
+    ]) + "\n")
+    errors: list[InputError] = []
+    assert [a.id for a in read_articles([path], on_error=errors.append)] == ["mixed-1", "mixed-4", "mixed-7"]
+    assert [str(e).split(": ", 1)[0] for e in errors] == [f"{path}:{n}" for n in (2, 3, 5, 6)]
+    for e in errors:
+        assert "\n" not in str(e) and e.exit_code == 2
+
+
+def test_on_error_skips_whole_bad_files_and_goes_on(tmp_path):
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "b.txt", "")
+    write(tmp_path / "c.txt", b"\x00\x01binary")
+    write(tmp_path / "d.txt", LONG_EN)
+    write(tmp_path / "e.txt", BODY)
+    missing = tmp_path / "missing.txt"
+    errors: list[InputError] = []
+    ids = [a.id for a in read_articles([tmp_path, missing], on_error=errors.append)]
+    assert ids == ["a", "e"]
+    assert [str(e).split(": ", 1)[1].split(" (")[0].split(";")[0] for e in errors] == [
+        "empty article", "binary content", "the text is in English", "no such file or directory"]
+
+
+def test_unreadable_file_reported(tmp_path, monkeypatch):
+    path = write(tmp_path / "locked.txt", BODY)
+    real_open = Path.open
+
+    def fake_open(self, *args, **kwargs):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", fake_open)
+    input_error(path, "cannot read (Permission denied)")

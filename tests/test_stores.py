@@ -1,8 +1,10 @@
-"""Contract tests: every backend in BACKENDS must pass the same assertions."""
+"""Contract tests: every backend in BACKENDS must pass the same assertions (the sparql backend
+against a real Oxigraph server and a real Virtuoso, started by tests/servers.py)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 
 import pyoxigraph as ox
@@ -14,8 +16,10 @@ from diplokg.errors import QueryError, StoreError
 from diplokg.rdf.iris import article_iri, entity_iri
 from diplokg.rdf import vocab
 from diplokg.rdf.vocab import DCTERMS, DIP, RDF, RDFS
-from diplokg.stores import BACKENDS, ONTOLOGY_GRAPH, get_backend, open_store
+from diplokg.stores import BACKENDS, ONTOLOGY_GRAPH, SparqlStore, get_backend, open_store
+from diplokg.stores.sparql import guess_gsp_url
 from diplokg.stores.terms import from_ox, to_ox
+from servers import STORE_KINDS, ScriptedServer
 
 A1 = article_iri("art-1")
 A2 = article_iri("art-2")
@@ -46,16 +50,11 @@ def article_graph(iri: URIRef, text: str, title: str, issued: str, extra: int = 
     return g, h
 
 
-def make(name, tmp_path):
-    cls = BACKENDS[name]
-    return cls(tmp_path / "store") if cls.persistent else cls()
-
-
-@pytest.fixture(params=sorted(BACKENDS))
-def store(request, tmp_path):
-    s = make(request.param, tmp_path)
-    yield s
-    s.close()
+@pytest.fixture(params=STORE_KINDS)
+def store(request, open_backend):
+    """An empty store of every kind: each backend, and the sparql backend on two real servers
+    with both ways of writing (Graph Store PUT and SPARQL Update) and both auth set-ups."""
+    return open_backend(request.param)
 
 
 def test_put_unchanged_replaced(store):
@@ -184,24 +183,32 @@ def test_dataset_round_trip(store):
         assert isomorphic(store.graph_of(iri), g)
 
 
-def test_context_manager_closes(tmp_path):
-    for name in BACKENDS:
-        with make(name, tmp_path / name) as s:
-            s.count()
-        with pytest.raises(StoreError, match="closed"):
-            s.count()
+def test_context_manager_closes(store):
+    with store as s:
+        s.count()
+    with pytest.raises(StoreError, match="closed"):
+        store.count()
+    with pytest.raises(StoreError, match="closed"):
+        store.put_article(A1, Graph(), "x")
 
 
-def test_persistence(tmp_path):
-    for name, cls in BACKENDS.items():
-        if not cls.persistent:
-            continue
-        g1, h1 = article_graph(A1, "uno", "Uno", "2026-03-12")
-        with cls(tmp_path / name) as s:
-            s.put_article(A1, g1, h1)
-        with cls(tmp_path / name) as s:
-            assert s.article_hash(A1) == h1
-            assert isomorphic(s.graph_of(A1), g1)
+PERSISTENT = [k for k in STORE_KINDS if k == "oxigraph" or k.startswith("sparql-")]
+
+
+@pytest.mark.parametrize("kind", PERSISTENT)
+def test_persistence(kind, open_backend):
+    g1, h1 = article_graph(A1, "uno", "Uno", "2026-03-12")
+    with open_backend(kind) as s:
+        s.put_article(A1, g1, h1)
+    with open_backend(kind, fresh=False) as s:
+        assert s.article_hash(A1) == h1
+        assert isomorphic(s.graph_of(A1), g1)
+        assert s.put_article(A1, g1, h1) == "unchanged"
+
+
+def test_registry():
+    assert set(BACKENDS) == {"oxigraph", "memory", "sparql", "oxigraph-memory"}
+    assert all(BACKENDS[k].name == k for k in BACKENDS)
 
 
 def test_open_store_locations(tmp_path, monkeypatch):
@@ -213,8 +220,8 @@ def test_open_store_locations(tmp_path, monkeypatch):
     with open_store(None) as s:
         assert s.location.endswith(".diplokg/store")
     assert (tmp_path / ".diplokg" / "store").is_dir()
-    with pytest.raises(StoreError, match="sparql"):
-        open_store("https://example.org/sparql")
+    with open_store("https://example.org/sparql") as s:
+        assert s.name == "sparql" and s.location == "https://example.org/sparql"
 
 
 def test_open_store_on_a_file(tmp_path):
@@ -234,7 +241,7 @@ def test_open_store_locked(tmp_path):
 
 def test_unknown_backend():
     assert get_backend("memory") is BACKENDS["memory"]
-    with pytest.raises(StoreError, match="no store named 'nope'; available: oxigraph, memory"):
+    with pytest.raises(StoreError, match="no store named 'nope'; available: oxigraph, memory, sparql, oxigraph-memory$"):
         get_backend("nope")
 
 
@@ -259,3 +266,304 @@ def test_blank_nodes_are_fresh_per_mapping():
     assert to_ox(b, fresh) is to_ox(b, fresh)
     assert to_ox(b, fresh) != to_ox(b, {})
     assert isinstance(to_ox(b), ox.BlankNode) and from_ox(to_ox(b)) == b
+
+
+# -- the same answers everywhere -----------------------------------------------------------
+
+
+def _load_query_fixture(store):
+    """The graph of test_query.py (two articles, the ontology) in `store`."""
+    import test_query as tq
+
+    store.load_ontology(tq.ontology())
+    art3 = article_iri("art-3")  # reports the meeting of article one again, with two mentions
+    third = Graph()
+    third.add((art3, RDF.type, DIP.Article))
+    third.add((tq.MEETING, RDF.type, DIP.Meeting))
+    third.add((tq.MEETING, DIP.participant, tq.LANDAU))
+    for i, text in enumerate(("Zela y Rubio se reunieron", "la reunión en Lima")):
+        mention = URIRef(f"{tq.MENTION}-{i}")
+        third.add((tq.MEETING, DIP.evidence, mention))
+        third.add((mention, DIP.text, Literal(text)))
+        third.add((mention, DIP.inArticle, art3))
+    for art, g in ((tq.ART, tq.article_one()), (tq.ART2, tq.article_two()), (art3, third)):
+        store.put_article(art, g, hashlib.sha256(str(art).encode()).hexdigest())
+
+
+@pytest.fixture(scope="module")
+def reference_answers():
+    """Every named query's answer on the embedded Oxigraph store (the default backend)."""
+    from diplokg.query import named_queries, run_named
+    from diplokg.stores import OxigraphMemoryStore
+    import test_query as tq
+
+    with OxigraphMemoryStore() as s:
+        _load_query_fixture(s)
+        answers = {name: run_named(s, name) for name in named_queries()}
+        answers["meetings?person"] = run_named(s, "meetings", {"person": str(tq.ZELA)})
+        answers["meetings?nobody"] = run_named(s, "meetings", {"person": str(tq.LANDAU)})
+    return answers
+
+
+@pytest.mark.parametrize("kind", [k for k in STORE_KINDS if k != "oxigraph-memory"])
+def test_named_queries_answer_the_same_on_every_backend(kind, open_backend, reference_answers):
+    from diplokg.query import run_named
+    import test_query as tq
+
+    store = open_backend(kind)
+    _load_query_fixture(store)
+    for name, expected in reference_answers.items():
+        if name == "meetings?person":
+            got = run_named(store, "meetings", {"person": str(tq.ZELA)})
+        elif name == "meetings?nobody":
+            got = run_named(store, "meetings", {"person": str(tq.LANDAU)})
+        else:
+            got = run_named(store, name)
+        assert got.vars == expected.vars, name
+        assert got.rows == expected.rows, f"{name} on {kind}:\n{got.rows}\n!=\n{expected.rows}"
+
+
+# -- more of the protocol, on every backend --------------------------------------------------
+
+
+def test_put_graph_is_queryable_but_not_an_article(store):
+    g1, h1 = article_graph(A1, "uno", "Uno", "2026-03-12")
+    store.put_article(A1, g1, h1)
+    extra = Graph()
+    extra.add((PERU, RDF.type, DIP.Agent))
+    store.put_graph("https://w3id.org/diplokg/inferred", extra)
+    store.put_graph("https://w3id.org/diplokg/inferred", extra)  # replaced, not added to
+    assert store.query(f"ASK {{ <{PERU}> a <{DIP.Agent}> }}").boolean is True
+    assert store.count() == len(g1)
+    assert [a.iri for a in store.articles()] == [str(A1)]
+    assert {c.identifier for c in store.dataset().graphs() if len(c)} == {A1}
+    with pytest.raises(StoreError):
+        store.put_graph("not an iri", extra)
+
+
+def test_update(store):
+    store.update('INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> "c" } }')
+    assert store.query('ASK { <urn:x:a> <urn:x:b> "c" }').boolean is True
+    assert store.count() == 0  # not an article graph
+    with pytest.raises(QueryError, match="invalid SPARQL update"):
+        store.update("INSERT DATTA { }")
+
+
+# -- the sparql backend: HTTP behaviour ------------------------------------------------------
+
+ASK_TRUE = ("application/sparql-results+json", json.dumps({"head": {}, "boolean": True}).encode())
+NO_ROWS = ("application/sparql-results+json", json.dumps({"head": {"vars": ["h"]}, "results": {"bindings": []}}).encode())
+SECRET = "s3cret-pw"
+
+
+def _scripted(*answers):
+    """A route giving `answers` in turn (the last one again and again)."""
+    queue = list(answers)
+
+    def route(method, path, body):
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    return route
+
+
+def test_retries_on_5xx_then_succeeds():
+    with ScriptedServer(_scripted((503, "text/plain", b"busy"), (503, "text/plain", b"busy"), (200, *ASK_TRUE))) as srv:
+        with SparqlStore(srv.base + "/sparql", backoff=0.01) as s:
+            assert s.query("ASK { ?s ?p ?o }").boolean is True
+        assert len(srv.requests) == 3
+
+
+def test_gives_up_after_retries_naming_the_endpoint_not_the_password():
+    with ScriptedServer(_scripted((500, "text/plain", b"Internal trouble\nsecond line"))) as srv:
+        url = srv.base.replace("http://", f"http://bob:{SECRET}@") + "/sparql"
+        with SparqlStore(url, retries=2, backoff=0.01) as s:
+            assert SECRET not in repr(s) and SECRET not in s.location
+            with pytest.raises(StoreError) as info:
+                s.query("ASK { ?s ?p ?o }")
+        message = str(info.value)
+        assert srv.base + "/sparql" in message and "500" in message and "after 3 tries" in message
+        assert "Internal trouble" in message and "\n" not in message and SECRET not in message
+        assert len(srv.requests) == 3
+        assert srv.requests[0][2]["Authorization"].startswith("Basic ")  # query URL == update URL
+
+
+def test_4xx_is_not_retried_and_a_bad_query_is_a_query_error():
+    with ScriptedServer(_scripted((400, "text/plain", b"error at 1:1: expected SELECT"))) as srv:
+        with SparqlStore(srv.base + "/query", backoff=0.01) as s:
+            with pytest.raises(QueryError, match="invalid SPARQL .*expected SELECT"):
+                s.query("SELEC ?x")
+        assert len(srv.requests) == 1
+
+
+def test_auth_failure_message():
+    with ScriptedServer(_scripted((401, "text/plain", b"no"))) as srv:
+        with SparqlStore(srv.base + "/query", update_url=srv.base + "/update", user="bob", password=SECRET) as s:
+            with pytest.raises(StoreError) as info:
+                s.update("DROP SILENT GRAPH <urn:x>")
+        assert "refused the credentials of user 'bob'" in str(info.value)
+        assert srv.base + "/update" in str(info.value) and SECRET not in str(info.value)
+        with SparqlStore(srv.base + "/query", update_url=srv.base + "/update") as s:
+            with pytest.raises(StoreError, match="requires authentication .*DIPLOKG_SPARQL_PASSWORD"):
+                s.update("DROP SILENT GRAPH <urn:x>")
+
+
+def test_virtuoso_digest_auth_failure(virtuoso_server):
+    with virtuoso_server.store(mode="digest") as good:
+        good.update("DROP SILENT GRAPH <urn:x:nothing>")
+    with SparqlStore(
+        virtuoso_server.query_url, update_url=virtuoso_server.auth_url, user=virtuoso_server.user,
+        password=SECRET, auth="digest",
+    ) as bad:
+        with pytest.raises(StoreError, match="refused the credentials of user 'diplokg'") as info:
+            bad.put_article(A1, article_graph(A1, "uno", "Uno", "2026-03-12")[0], "h")
+        assert SECRET not in str(info.value) and virtuoso_server.password not in str(info.value)
+
+
+def test_credentials_go_with_updates_only():
+    def route(method, path, body):
+        return (204, "text/plain", b"") if path.startswith("/update") else (200, *ASK_TRUE)
+
+    with ScriptedServer(route) as srv:
+        with SparqlStore(srv.base + "/query", update_url=srv.base + "/update", gsp_url="", user="bob", password=SECRET) as s:
+            s.query("ASK { ?s ?p ?o }")
+            s.update("DROP SILENT GRAPH <urn:x>")
+        (q_method, _, q_headers, q_body), (u_method, _, u_headers, u_body) = srv.requests
+        assert "Authorization" not in q_headers and q_body.startswith(b"query=")
+        assert q_headers["Accept"] == "application/sparql-results+json"
+        assert u_headers["Authorization"].startswith("Basic ")
+        assert u_headers["Content-Type"].startswith("application/sparql-update")
+        assert u_body == b"DROP SILENT GRAPH <urn:x>"
+
+
+def test_unreachable_endpoint():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens once the socket is closed
+    with SparqlStore(f"http://127.0.0.1:{port}/sparql", retries=1, backoff=0.01) as s:
+        with pytest.raises(StoreError, match=f"cannot reach SPARQL endpoint http://127.0.0.1:{port}/sparql .*after 2 tries"):
+            s.count()
+
+
+def test_timeout():
+    with ScriptedServer(lambda m, p, b: (200, *ASK_TRUE, {"delay": 1.0})) as srv:
+        with SparqlStore(srv.base + "/sparql", timeout=0.2) as s:
+            with pytest.raises(StoreError, match="did not answer within 0.2 s"):
+                s.query("ASK { ?s ?p ?o }")
+
+
+def test_truncated_results_are_an_error():
+    """Virtuoso cuts results at ResultSetMaxRows and says so only in a header."""
+    with ScriptedServer(lambda m, p, b: (200, *NO_ROWS, {"headers": {"X-SPARQL-MaxRows": "2"}})) as srv:
+        with SparqlStore(srv.base + "/sparql") as s:
+            with pytest.raises(StoreError, match="cut the result at 2 rows"):
+                s.query("SELECT ?h WHERE { ?h ?p ?o }")
+
+
+def test_graph_store_unsupported_falls_back_to_update():
+    def route(method, path, body):
+        if method == "PUT":
+            return (405, "text/plain", b"Method Not Allowed")
+        if path.startswith("/update"):
+            return (204, "text/plain", b"")
+        if b"ASK" in body:
+            return (200, "application/sparql-results+json", b'{"head": {}, "boolean": false}')
+        return (200, *NO_ROWS)
+
+    with ScriptedServer(route) as srv:
+        with SparqlStore(srv.base + "/query", update_url=srv.base + "/update") as s:
+            assert s.gsp_url == srv.base + "/store"  # the Oxigraph server layout
+            g, h = article_graph(A1, "uno", "Uno", "2026-03-12")
+            assert s.put_article(A1, g, h) == "added"
+            assert s.gsp_url == ""
+        methods = [(m, p.split("?")[0]) for m, p, _h, _b in srv.requests]
+        assert ("PUT", "/store") in methods and methods[-1] == ("POST", "/update")
+        update = srv.requests[-1][3].decode("utf-8")
+        assert update.startswith(f"DROP SILENT GRAPH <{A1}> ;\nINSERT DATA {{ GRAPH <{A1}>")
+        assert "_:" not in update and "/.well-known/genid/" in update  # blank nodes skolemized
+        assert '"mesas \\"de\\" votación"' in update
+
+
+def test_guess_graph_store_url():
+    assert guess_gsp_url("http://h:7878/query", "http://h:7878/update") == "http://h:7878/store"
+    assert guess_gsp_url("http://h/x/query", "http://h/x/update") == "http://h/x/store"
+    assert guess_gsp_url("http://h:8890/sparql", "http://h:8890/sparql") == "http://h:8890/sparql-graph-crud"
+    assert guess_gsp_url("http://h:8890/sparql", "http://h:8890/sparql-auth") == "http://h:8890/sparql-graph-crud-auth"
+    assert guess_gsp_url("http://h/ds/sparql-query", "http://h/ds/update-here") == ""
+
+
+def test_open_store_sparql_urls_and_environment(monkeypatch):
+    for name in ("DIPLOKG_UPDATE_URL", "DIPLOKG_GSP_URL", "DIPLOKG_SPARQL_USER", "DIPLOKG_SPARQL_PASSWORD", "DIPLOKG_SPARQL_AUTH"):
+        monkeypatch.delenv(name, raising=False)
+    with open_store("http://127.0.0.1:7878/query") as s:
+        assert (s.name, s.update_url, s.user, s.gsp_url) == ("sparql", "http://127.0.0.1:7878/query", None, "")
+    monkeypatch.setenv("DIPLOKG_UPDATE_URL", "http://127.0.0.1:7878/update")
+    monkeypatch.setenv("DIPLOKG_SPARQL_USER", "alice")
+    monkeypatch.setenv("DIPLOKG_SPARQL_PASSWORD", SECRET)
+    monkeypatch.setenv("DIPLOKG_SPARQL_AUTH", "digest")
+    with open_store("http://127.0.0.1:7878/query") as s:
+        assert (s.update_url, s.user, s.auth_mode, s.gsp_url) == (
+            "http://127.0.0.1:7878/update", "alice", "digest", "http://127.0.0.1:7878/store")
+        assert SECRET not in repr(s) and SECRET not in s.location
+    with open_store("https://h/sparql", update_url="https://h/sparql-auth", user="bob", auth="basic") as s:
+        assert (s.update_url, s.user, s.auth_mode, s.gsp_url) == (
+            "https://h/sparql-auth", "bob", "basic", "https://h/sparql-graph-crud-auth")
+    monkeypatch.delenv("DIPLOKG_SPARQL_USER")
+    with open_store(f"http://carol:{SECRET}@h:8890/sparql") as s:
+        assert (s.location, s.user) == ("http://h:8890/sparql", "carol")
+    with pytest.raises(StoreError, match="no HTTP auth named 'kerberos'; available: basic, digest"):
+        open_store("http://h/sparql", auth="kerberos")
+    with pytest.raises(StoreError, match="only applies to a SPARQL endpoint"):
+        open_store("memory:", update_url="http://h/update")
+    with pytest.raises(StoreError, match="must be an http"):
+        open_store("http://h/sparql", update_url="ftp://h/update")
+
+
+@pytest.mark.parametrize("kind", [k for k in STORE_KINDS if k.startswith("sparql-")])
+def test_write_refused_by_the_server_keeps_the_old_graph(kind, open_backend, monkeypatch):
+    """The server, not the client, refuses the new graph (a body it cannot parse): StoreError,
+    and the stored article is still the old one (Graph Store PUT and UPDATE alike)."""
+    import pyoxigraph
+
+    store = open_backend(kind)
+    g1, h1 = article_graph(A1, "uno", "Uno", "2026-03-12")
+    store.put_article(A1, g1, h1)
+    monkeypatch.setattr(pyoxigraph, "serialize", lambda *a, **k: b'<urn:x:a> <urn:x:b> "c" .\n<urn:x:a> <urn:x:b> "unterminated .\n')
+    g2, h2 = article_graph(A1, "dos", "Dos", "2026-03-13")
+    with pytest.raises(StoreError) as info:
+        store.put_article(A1, g2, h2)
+    assert "\n" not in str(info.value) and "<html" not in str(info.value).lower()
+    monkeypatch.undo()
+    assert store.article_hash(A1) == h1
+    assert isomorphic(store.graph_of(A1), g1)
+
+
+@pytest.fixture(scope="module")
+def seed_reference(nlp, seed_article):
+    """The seed article ingested into the embedded Oxigraph engine: its graph and answers."""
+    from diplokg.pipeline import ingest
+    from diplokg.query import named_queries, run_named
+    from diplokg.stores import OxigraphMemoryStore
+
+    with OxigraphMemoryStore() as s:
+        ingest([seed_article], s)
+        (info,) = s.articles()
+        return info, s.graph_of(info.iri), {n: run_named(s, n) for n in named_queries()}
+
+
+@pytest.mark.parametrize("kind", [k for k in STORE_KINDS if k != "oxigraph-memory"])
+def test_ingest_the_seed_article_everywhere(kind, open_backend, seed_article, seed_reference):
+    """The pipeline through each backend stores the same graph and answers the same."""
+    from diplokg.pipeline import ingest
+    from diplokg.query import run_named
+
+    info, graph, answers = seed_reference
+    store = open_backend(kind)
+    assert ingest([seed_article], store).added == [seed_article.id]
+    assert store.articles() == [info]
+    assert isomorphic(store.graph_of(info.iri), graph)
+    for name, expected in answers.items():
+        got = run_named(store, name)
+        assert (got.vars, got.rows) == (expected.vars, expected.rows), f"{name} on {kind}"
+    assert ingest([seed_article], store).unchanged == [seed_article.id]

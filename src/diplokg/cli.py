@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", action="store_true", help="also materialize the RDFS closure in its own named graph")
 
     p = sub.add_parser("ingest", help="extract articles and store their graphs")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.md/.jsonl files or directories")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.md/.html/.jsonl files or directories")
     _store_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.add_argument("--reason", action="store_true", help="also materialize the RDFS closure in its own named graph")
@@ -73,13 +73,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     _store_arg(p)
 
-    p = sub.add_parser("export", help="write the stored graphs as RDF")
-    p.add_argument("--format", choices=("ttl", "trig", "nq", "nt", "jsonld"), default="trig")
+    p = sub.add_parser("export", help="write the stored graphs as RDF, or the network for Gephi/yEd/Cytoscape")
+    p.add_argument("--format", choices=("ttl", "trig", "nq", "nt", "jsonld", "graphml", "cytoscape"), default="trig",
+                   help="RDF (ttl, trig, nq, nt, jsonld), or the viewer's network as GraphML (Gephi, yEd) "
+                   "or Cytoscape.js JSON (cytoscape)")
     p.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
     _store_arg(p)
 
     p = sub.add_parser("viz", help="write the interactive HTML viewer of the stored graph")
     p.add_argument("-o", "--output", type=Path, default=Path(DEFAULT_OUT) / "diplokg.html")
+    p.add_argument("--focus", metavar="NAME|IRI", help="draw only what is around this node (a label, alias, IRI or id:...)")
+    p.add_argument("--depth", type=int, default=2, metavar="N",
+                   help="with --focus: how many links away to go (an agent's events are 1, their participants 2; default 2)")
+    p.add_argument("--max-nodes", type=int, default=20000, metavar="N",
+                   help="keep at most N nodes, the most connected part around the focus; the page says what was "
+                   "left out (default 20000; 0 = no limit)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="only events dated (dip:date) on or after DATE (YYYY[-MM[-DD]])")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="only events dated (dip:date) on or before DATE (YYYY[-MM[-DD]])")
+    p.add_argument("--types", nargs="+", metavar="TYPE",
+                   help="node types to draw: Person, Country, InternationalOrganization, GovernmentBody, Organization, "
+                   "Delegation, Place, Meeting, Visit, ... (Event = all events, Agent = all agents; commas work too)")
+    p.add_argument("--query", type=Path, metavar="FILE.rq",
+                   help="a SPARQL SELECT whose ?event, ?node, ?s or ?o values choose what to draw")
+    p.add_argument("--view", choices=("events", "entities"), help="the view the page opens with (default: events)")
+    p.add_argument("--layout", choices=("auto", "physics", "python"), default="auto",
+                   help="physics: laid out in the browser; python: positions computed here, physics off "
+                   "(auto: python above 300 nodes)")
+    p.add_argument("--title", default="diplokg", help="the page title")
     _store_arg(p)
 
     p = sub.add_parser("validate", help="check the stored graph against ontology/shapes.ttl (SHACL)")
@@ -131,14 +151,32 @@ def _say(args, text: str) -> None:
         print(text)
 
 
-def _ingest(args, inputs, store) -> None:
+def _ingest(args, inputs, store) -> int:
+    """Store every good article of `inputs`; returns the exit code (2 when any input was bad).
+
+    A missing path or an unsupported file named on the command line stops everything before
+    anything is read. Any other bad input (an unreadable, empty, binary, too large or
+    non-Spanish file, a bad .jsonl line) is reported as one line `diplokg: path[:line]:
+    reason` on stderr and skipped; the good articles are still stored, each whole or not at
+    all, and nothing already stored is lost."""
     from .pipeline import ingest
     from .read import iter_input_files, read_articles
 
     files = list(iter_input_files(inputs))
-    # A first pass reads (and so checks) every input before anything is written; the second
-    # streams the articles one at a time, so a corpus never sits in memory.
-    total = sum(1 for _ in read_articles(files))
+    # A first pass reads (and so checks) every input before anything is written and reports
+    # each problem once; the second streams the good articles one at a time, so a corpus
+    # never sits in memory.
+    problems: set[str] = set()
+
+    def report(err: InputError) -> None:
+        message = " ".join(str(err).splitlines())
+        if message not in problems:
+            problems.add(message)
+            print(f"diplokg: {message}", file=sys.stderr)
+
+    total = sum(1 for _ in read_articles(files, on_error=report))
+    if total == 0 and problems:
+        return InputError.exit_code  # nothing good to store: the store is not touched
     progress = _progress(args, total)
     def on_article(article, outcome):
         if progress is not None:
@@ -146,7 +184,7 @@ def _ingest(args, inputs, store) -> None:
         else:
             _say(args, f"{outcome:9} {article.id}")
     try:
-        report = ingest(read_articles(files), store, on_article=on_article, jobs=getattr(args, "jobs", 1))
+        report_ = ingest(read_articles(files, on_error=report), store, on_article=on_article, jobs=getattr(args, "jobs", 1))
     finally:
         if progress is not None:
             progress.close()
@@ -154,7 +192,11 @@ def _ingest(args, inputs, store) -> None:
         from .lifecycle import materialize
 
         _say(args, f"inferred {materialize(store)} triples into <https://w3id.org/diplokg/inferred>")
-    _say(args, report.summary() + f"; the store holds {store.count()} triples")
+    summary = report_.summary() + f"; the store holds {store.count()} triples"
+    if problems:
+        summary += f"; {len(problems)} input problem(s) reported on stderr were skipped"
+    _say(args, summary)
+    return InputError.exit_code if problems else 0
 
 
 def _progress(args, total: int):
@@ -170,17 +212,16 @@ def cmd_build(args) -> int:
     from .pipeline import write_outputs
 
     with _open(args) as store:
-        _ingest(args, args.inputs or [DEFAULT_INPUT], store)
+        code = _ingest(args, args.inputs or [DEFAULT_INPUT], store)
         written = write_outputs(store, Path(args.out))
     for path in written:
         _say(args, f"wrote {path}")
-    return 0
+    return code
 
 
 def cmd_ingest(args) -> int:
     with _open(args) as store:
-        _ingest(args, args.inputs, store)
-    return 0
+        return _ingest(args, args.inputs, store)
 
 
 def cmd_query(args) -> int:
@@ -230,17 +271,23 @@ def cmd_export(args) -> int:
 
 
 def cmd_viz(args) -> int:
-    from .viz import network_from_graph, write_html
+    from .viz import network_from_store, write_html
 
+    query = None
+    if args.query is not None:
+        try:
+            query = args.query.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{args.query}: cannot read ({exc.strerror})") from None
     with _open(args) as store:
-        ds = store.dataset()
-    from rdflib import Graph
-
-    union = Graph()
-    for s, p, o, _g in ds.quads((None, None, None, None)):
-        union.add((s, p, o))
-    write_html(network_from_graph(union), args.output)
-    print(f"wrote {args.output}")
+        net = network_from_store(
+            store, focus=args.focus, depth=args.depth, max_nodes=args.max_nodes or None,
+            date_from=args.date_from, date_to=args.date_to, types=args.types, query=query,
+        )
+    write_html(net, args.output, title=args.title, layout=args.layout, view=args.view)
+    omitted = net.graph.get("omitted")
+    note = f" ({omitted['nodes']} of {omitted['total']} left out)" if omitted else ""
+    print(f"wrote {args.output}: {net.number_of_nodes()} nodes, {net.number_of_edges()} edges{note}")
     return 0
 
 

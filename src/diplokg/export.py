@@ -28,6 +28,9 @@ from .stores.base import ONTOLOGY_GRAPH, Store
 from .stores.oxigraph import PyoxigraphStore
 
 FORMATS = ("ttl", "trig", "nq", "nt", "jsonld")
+# Not RDF: the viewer's network (agents, places and events; `viz.network_from_store`) for other
+# viewers. graphml: Gephi, yEd, Cytoscape desktop; cytoscape: Cytoscape.js JSON (viz.to_cytoscape).
+NETWORK_FORMATS = ("graphml", "cytoscape")
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {"id": DEFAULT_BASE}
 # Oxigraph would write `id:article\/x` (escaped slashes); full IRIs read better.
 _OX_PREFIXES = {k: v for k, v in _PREFIXES.items() if k != "id"}
@@ -121,15 +124,28 @@ def serialize_graph(graph: rdflib.Graph, fmt: str = "ttl") -> bytes:
     return _serialize(_LosslessTurtle, out)
 
 
+def _network(store: Store, fmt: str) -> bytes:
+    import json
+
+    from . import viz
+
+    net = viz.network_from_store(store)
+    if fmt == "graphml":
+        return viz.to_graphml(net)
+    return (json.dumps(viz.to_cytoscape(net), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
 def export(store: Store, fmt: str, out: Path | str | IO | None = None) -> str | None:
     """Serialize the store's article graphs as `fmt`.
 
     `out` may be a path, a text or binary file object, or None to get the text back.
     """
-    if fmt not in FORMATS:
-        raise DiplokgError(f"unknown export format {fmt!r}; available: {', '.join(FORMATS)}")
+    if fmt not in FORMATS + NETWORK_FORMATS:
+        raise DiplokgError(f"unknown export format {fmt!r}; available: {', '.join(FORMATS + NETWORK_FORMATS)}")
     try:
-        if isinstance(store, PyoxigraphStore) and fmt in _OX_FORMATS:
+        if fmt in NETWORK_FORMATS:
+            data = _network(store, fmt)
+        elif isinstance(store, PyoxigraphStore) and fmt in _OX_FORMATS:
             data = _with_oxigraph(store, fmt)
         else:
             data = _with_rdflib(store, fmt)

@@ -113,11 +113,12 @@ def same_events(extraction: Extraction, store: Store, base: str = iris.DEFAULT_B
         place = event.destination if event.type == "Visit" else event.location
         place_prop = DIP.destination if event.type == "Visit" else DIP.location
         values = " ".join(m.n3() for m in members)
+        # `!=` conjunctions rather than NOT IN, which overflows Virtuoso 7's stack inside NOT EXISTS
         query = f"""
             SELECT DISTINCT ?e ?date ?place WHERE {{
               GRAPH ?g {{ ?e a {DIP[event.type].n3()} ; {DIP.status.n3()} {STATUS[event.status].n3()} }}
               FILTER(?g != {this_graph.n3()})
-              FILTER NOT EXISTS {{ ?e {DIP.participant.n3()} ?other . FILTER(?other NOT IN ({", ".join(m.n3() for m in members)})) }}
+              FILTER NOT EXISTS {{ ?e {DIP.participant.n3()} ?other . FILTER({" && ".join("?other != " + m.n3() for m in members)}) }}
               FILTER NOT EXISTS {{ VALUES ?p {{ {values} }} FILTER NOT EXISTS {{ ?e {DIP.participant.n3()} ?p }} }}
               OPTIONAL {{ ?e {DIP.date.n3()} ?date }}
               OPTIONAL {{ ?e {place_prop.n3()} ?place }}

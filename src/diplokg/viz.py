@@ -10,20 +10,31 @@ article travels as JSON inside ``<script type="application/json">`` and reaches 
 through `textContent` / vis-network's plain-text tooltips, never as markup.
 
 Node attributes: ``label``, ``kind`` (the class local name: "Person", "Meeting", ...), ``title``
-(the tooltip, plain text with newlines), ``group`` (same as kind), ``iri``; persons and other
-agents also ``aliases``; events also ``status`` ("Occurred"/"Planned"/None) and ``date``.
+(the tooltip, plain text with newlines), ``group`` (same as kind), ``iri``; agents also
+``aliases``, ``posts`` ([{"title", "of", "of_label", "evidence"}]) and ``wikidata``; events also
+``status`` ("Occurred"/"Planned"/None), ``date`` (the first), ``dates``, ``time`` (the time
+expressions), ``topics`` (labels) and ``evidence`` ([{"text", "article"}]); ``net.graph["articles"]``
+maps article IRIs to their title, date and source link (what the side panel shows).
 Edge keys and attributes: ``relation`` is the contract property ("actor", "counterpart",
 "participant", "location", "destination", "holdsPosition"), ``label`` the text drawn on the edge
 (the post's title for holdsPosition), ``title`` the tooltip, ``directed`` whether an arrow is drawn.
 Event edges are keyed by their relation; holdsPosition edges by the position's IRI.
+
+`network_from_store` builds the same network from a store with SPARQL and narrows it (focus
+and depth, dates, types, a SELECT, a node budget); `entity_edges` derives the entity network
+(agents linked by the events they share). The page has both views, filters, search and a side
+panel; above `PHYSICS_MAX_NODES` nodes the layout comes from `diplokg.layout` and physics is
+off. `to_graphml` / `to_cytoscape` give the network to other viewers.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +45,7 @@ from markupsafe import Markup
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .errors import DiplokgError
+from .errors import DiplokgError, InputError
 from .model import ENTITY_TYPES, EVENT_TYPES
 from .rdf.vocab import DIP, WD
 
@@ -43,8 +54,14 @@ __all__ = [
     "EVENT_KINDS",
     "KIND_STYLES",
     "KindStyle",
+    "entity_edges",
     "network_from_graph",
+    "network_from_store",
+    "PHYSICS_MAX_NODES",
+    "TripleIndex",
     "render_html",
+    "to_cytoscape",
+    "to_graphml",
     "write_html",
 ]
 
@@ -161,6 +178,7 @@ class _Reader:
     def __init__(self, graph: Graph) -> None:
         self.g = graph
         self._class_kinds: dict = {}
+        self._articles: dict = {}
 
     # kinds ---------------------------------------------------------------
 
@@ -218,22 +236,39 @@ class _Reader:
     def evidence(self, term) -> list[str]:
         """'“span” — article title' for each dip:evidence Mention of `term`, in reading order."""
         found = []
+        for text, article, offset in self.evidence_records(term):
+            source = self.article(article)["title"] if article is not None else ""
+            found.append((source, offset, f"“{text}”" + (f" — {source}" if source else "")))
+        return [line for _, _, line in sorted(set(found))]
+
+    def evidence_records(self, term) -> list[tuple[str, object, int]]:
+        """(text, article term or None, start offset) of each dip:evidence Mention of `term`."""
+        found = set()
         for mention in self.g.objects(term, DIP.evidence):
             text = self.literal(mention, DIP.text)
             if text is None:
                 continue
             article = self.g.value(mention, DIP.inArticle)
-            source = ""
-            if article is not None:
-                source = self.literal(article, DCTERMS.title) or _local_name(article)
             start = self.g.value(mention, DIP.start)
             try:
                 offset = int(start) if start is not None else -1
             except (TypeError, ValueError):
                 offset = -1
-            line = f"“{text}”" + (f" — {source}" if source else "")
-            found.append((source, offset, line))
-        return [line for _, _, line in sorted(set(found))]
+            found.add((text, article, offset))
+        return sorted(found, key=lambda r: (str(r[1]), r[2], r[0]))
+
+    def article(self, term) -> dict:
+        """Title, date, source link and id of an article (what the side panel shows)."""
+        cached = self._articles.get(term)
+        if cached is None:
+            source = self.g.value(term, DCTERMS.source)
+            cached = {
+                "title": self.literal(term, DCTERMS.title) or self.literal(term, DCTERMS.identifier) or _local_name(term),
+                "date": self.literal(term, DCTERMS.issued),
+                "source": str(source) if source is not None and not isinstance(source, BNode) else None,
+            }
+            self._articles[term] = cached
+        return cached
 
 
 def network_from_graph(graph: Graph) -> nx.MultiDiGraph:
@@ -245,8 +280,9 @@ def network_from_graph(graph: Graph) -> nx.MultiDiGraph:
     post it is, labelled with the title. Topics, dates, status and evidence go into tooltips.
     Things used as participants or places but untyped get the kind "Agent" or "Place".
 
-    `graph` is read with plain triple look-ups, so pass the union of the article graphs: a
-    Graph, a ConjunctiveGraph, or a Dataset made with ``default_union=True``.
+    `graph` is read with plain triple look-ups (``subjects``, ``objects``, ``value``), so pass
+    the union of the article graphs: a Graph, a Dataset made with ``default_union=True``, or a
+    `TripleIndex` of (s, p, o) rows (what `network_from_store` does).
     """
     r = _Reader(graph)
     kinds: dict = {}  # rdflib term -> kind
@@ -291,16 +327,20 @@ def network_from_graph(graph: Graph) -> nx.MultiDiGraph:
 
     # posts: person -> (title, whose post, evidence lines)
     posts: dict = defaultdict(list)
+    post_records: dict = defaultdict(list)  # person -> [{"title", "of", "evidence"}] for the side panel
     holders: dict = defaultdict(list)  # whose post -> [(title, person)]
     for person in sorted((t for t, k in kinds.items() if k not in _EVENT_KIND_SET), key=_node_id):
         for position in sorted(graph.objects(person, DIP.holdsPosition), key=_node_id):
             title = r.literal(position, DIP.title) or r.label(position)
             owners = sorted((o for o in graph.objects(position, DIP.positionOf) if ensure(o, "Agent")), key=_node_id)
             evidence = r.evidence(position)
+            records = _evidence_dicts(r, r.evidence_records(position))
             if not owners:
                 posts[person].append((title, None))
+                post_records[person].append({"title": title, "of": None, "evidence": records})
             for owner in owners:
                 posts[person].append((title, owner))
+                post_records[person].append({"title": title, "of": _node_id(owner), "evidence": records})
                 holders[owner].append((title, person))
                 edges.append(
                     (person, owner, _node_id(position), {"directed": True, "relation": "holdsPosition",
@@ -308,6 +348,11 @@ def network_from_graph(graph: Graph) -> nx.MultiDiGraph:
                 )
 
     labels = {term: r.label(term) for term in kinds}
+    label_of_id = {_node_id(term): label for term, label in labels.items()}
+    for records in post_records.values():
+        for record in records:
+            if record["of"] is not None:
+                record["of_label"] = label_of_id.get(record["of"], record["of"])
     net = nx.MultiDiGraph()
     event_count: dict = defaultdict(int)
     for source, target, _key, _attrs in edges:
@@ -326,6 +371,8 @@ def network_from_graph(graph: Graph) -> nx.MultiDiGraph:
         else:
             aliases = r.aliases(term, label)
             attrs["aliases"] = aliases
+            if post_records.get(term):
+                attrs["posts"] = post_records[term]
             lines = [f"{style.label}: {label}"]
             if aliases:
                 lines.append("También: " + ", ".join(aliases))
@@ -339,6 +386,7 @@ def network_from_graph(graph: Graph) -> nx.MultiDiGraph:
                     lines.append(f"• {title}: {labels[person]}")
             wikidata = sorted(str(s)[len(str(WD)):] for s in graph.objects(term, OWL.sameAs) if str(s).startswith(str(WD)))
             if wikidata:
+                attrs["wikidata"] = wikidata
                 lines.append("Wikidata: " + ", ".join(wikidata))
             if event_count.get(term):
                 lines.append(f"Eventos: {event_count[term]}")
@@ -357,7 +405,19 @@ def network_from_graph(graph: Graph) -> nx.MultiDiGraph:
             _node_id(source), _node_id(target), key=key,
             relation=relation, label=label, title=title, directed=attrs["directed"],
         )
+    net.graph["articles"] = {
+        _node_id(term): info for term, info in sorted(r._articles.items(), key=lambda item: _node_id(item[0]))
+    }
     return net
+
+
+def _evidence_dicts(r: _Reader, records) -> list[dict]:
+    out = []
+    for text, article, _offset in records:
+        if article is not None:
+            r.article(article)  # registers the article for net.graph["articles"]
+        out.append({"text": text, "article": _node_id(article) if article is not None else None})
+    return out
 
 
 def _event_attrs(r: _Reader, event, kind: str, roles: dict, labels: dict) -> dict:
@@ -395,6 +455,7 @@ def _event_attrs(r: _Reader, event, kind: str, roles: dict, labels: dict) -> dic
     if evidence:
         lines.append("Evidencia:")
         lines.extend(evidence)
+    records = _evidence_dicts(r, r.evidence_records(event))
 
     node_label = own_label or style.label
     if dates:
@@ -406,8 +467,372 @@ def _event_attrs(r: _Reader, event, kind: str, roles: dict, labels: dict) -> dic
         "title": "\n".join(lines),
         "status": status,
         "date": dates[0] if dates else None,
+        "dates": dates,
+        "time": expressions,
         "topics": topics,
+        "evidence": records,
     }
+
+
+# --------------------------------------------------------------------------- the entity network
+
+AGENT_KIND_SET = frozenset((*AGENT_KINDS, "Agent"))
+_ROLE_RELATIONS = ("actor", "counterpart", "participant")
+
+
+def entity_edges(net: nx.MultiDiGraph) -> list[dict]:
+    """The links of the entity network: two agents are linked by the events they share.
+
+    One dict per pair of agents that take part (as actor, counterpart or other participant) in
+    at least one common event: ``source``, ``target`` (sorted node ids), ``events`` (the event
+    ids, sorted) and ``weight`` (how many). Pairs come sorted by ids.
+    """
+    pairs: dict[tuple[str, str], set] = defaultdict(set)
+    for event, kind in net.nodes(data="kind"):
+        if kind not in _EVENT_KIND_SET:
+            continue
+        agents = set()
+        for u, v, relation in net.in_edges(event, data="relation"):
+            if relation in _ROLE_RELATIONS:
+                agents.add(u)
+        for u, v, relation in net.out_edges(event, data="relation"):
+            if relation in _ROLE_RELATIONS:
+                agents.add(v)
+        agents = sorted(a for a in agents if net.nodes[a].get("kind") not in _EVENT_KIND_SET)
+        for i, a in enumerate(agents):
+            for b in agents[i + 1:]:
+                pairs[(a, b)].add(event)
+    return [
+        {"source": a, "target": b, "events": sorted(events), "weight": len(events)}
+        for (a, b), events in sorted(pairs.items())
+    ]
+
+
+# --------------------------------------------------------------------------- from a store
+
+# Only what the viewer shows is fetched from the store (no dip:mentions, quantities, hashes).
+_VIEW_PREDICATES = (
+    RDF.type, RDFS.label, RDFS.subClassOf, SKOS.altLabel, SKOS.prefLabel, OWL.sameAs,
+    DIP.actor, DIP.counterpart, DIP.participant, DIP.location, DIP.destination,
+    DIP.date, DIP.timeExpression, DIP.status, DIP.topic, DIP.evidence,
+    DIP.holdsPosition, DIP.title, DIP.positionOf,
+    DIP.text, DIP.inArticle, DIP.start,
+    DCTERMS.title, DCTERMS.issued, DCTERMS.source, DCTERMS.identifier,
+)
+VIEW_QUERY = (
+    "SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?p { "
+    + " ".join(f"<{p}>" for p in _VIEW_PREDICATES)
+    + " } ?s ?p ?o }"
+)
+
+
+class TripleIndex:
+    """The three look-ups `network_from_graph` makes (``subjects``, ``objects``, ``value``), over
+    (s, p, o) rows of rdflib terms: several times faster to fill and to read than an rdflib
+    Graph, which matters at 20,000 nodes."""
+
+    def __init__(self, rows) -> None:
+        self._sp: dict = defaultdict(list)
+        self._po: dict = defaultdict(list)
+        self._p: dict = defaultdict(list)
+        seen = set()
+        for triple in rows:
+            if triple in seen or None in triple:
+                continue
+            seen.add(triple)
+            s, p, o = triple
+            self._sp[(s, p)].append(o)
+            self._po[(p, o)].append(s)
+            self._p[p].append(s)
+        self._size = len(seen)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def objects(self, subject, predicate):
+        return iter(self._sp.get((subject, predicate), ()))
+
+    def subjects(self, predicate, obj=None):
+        if obj is None:
+            return iter(dict.fromkeys(self._p.get(predicate, ())))
+        return iter(self._po.get((predicate, obj), ()))
+
+    def value(self, subject, predicate):
+        found = self._sp.get((subject, predicate))
+        return found[0] if found else None
+QUERY_COLUMNS = ("event", "node", "s", "o")
+
+
+def network_from_store(
+    store,
+    *,
+    focus: str | None = None,
+    depth: int = 2,
+    max_nodes: int | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    types: Iterable[str] | None = None,
+    query: str | None = None,
+) -> nx.MultiDiGraph:
+    """The viewer's network of what `store` holds, narrowed by the options (all optional).
+
+    The graph is read with one SPARQL SELECT that fetches only the terms the viewer shows
+    (`VIEW_QUERY`), over the union of the article graphs and the ontology (for class
+    hierarchy and topic labels). Then, in this order:
+
+    * `query`: a SPARQL SELECT whose results choose what to draw. Every IRI bound to a column
+      named ``event``, ``node``, ``s`` or ``o`` that is a node of the network is kept (so
+      ``SELECT ?s ?p ?o`` rows keep their subjects and objects, ``SELECT ?event`` rows their
+      events); a kept event brings its participants and places along. Other columns and
+      literals are ignored. A query that is not a SELECT, or that has none of these columns,
+      is an error.
+    * `date_from` / `date_to` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, both ends included):
+      events whose ``dip:date`` falls in the range are kept (a ``2026`` date overlaps any day
+      of 2026); undated events are left out, and so are agents and places that had events but
+      have none left.
+    * `focus` (an IRI, a prefixed ``id:...`` name, or a label or alias, matched case- and
+      accent-insensitively) and `depth`: only nodes at most `depth` links away from the focus
+      (an agent's events are one link away, the other participants of those events two).
+    * `types`: kinds to draw (class local names, case-insensitive: ``Person``, ``Country``,
+      ``Meeting``...; ``Event`` stands for every event class, ``Agent`` for every agent class).
+      The entity network is made before this step, so ``--types Person Country`` still links
+      persons and countries by the events they share.
+    * `max_nodes`: when more nodes remain, the most connected part is kept: nodes nearest to
+      the focus first (by distance, then degree), or, without a focus, a connected region
+      grown from the busiest node, each step taking the node with most links into it.
+
+    ``net.graph`` records what was left out (``omitted``: counts by kind, edges and why),
+    the focus node (``focus``), the options used (``filters``) and the entity network
+    (``entity_edges``) for `render_html`.
+    """
+    if depth is not None and depth < 0:
+        raise InputError("--depth must be 0 or more")
+    if max_nodes is not None and max_nodes < 1:
+        raise InputError("--max-nodes must be at least 1")
+    wanted = _parse_types(types)
+    start, end = _date_bound(date_from, "start"), _date_bound(date_to, "end")
+    if start and end and start > end:
+        raise InputError(f"empty date range: {date_from} is after {date_to}")
+
+    net = network_from_graph(TripleIndex(store.query(VIEW_QUERY).rows))
+    total = net.number_of_nodes()
+    dropped: dict[str, int] = defaultdict(int)
+    reasons = []
+
+    def drop(nodes, reason):
+        nodes = [n for n in nodes if n in net]
+        if not nodes:
+            return
+        for n in nodes:
+            dropped[net.nodes[n].get("kind") or "Other"] += 1
+        net.remove_nodes_from(nodes)
+        reasons.append((reason, len(nodes)))
+
+    if query is not None:
+        selected = _select_by_query(store, query, net)
+        drop([n for n in net if n not in selected], "la consulta --query")
+    if start or end:
+        had_events = {n for n in net if _event_neighbours(net, n)}
+        out = [n for n, kind in net.nodes(data="kind")
+               if kind in _EVENT_KIND_SET and not _date_overlaps(net.nodes[n].get("dates") or [], start, end)]
+        drop(out, "el intervalo de fechas")
+        drop([n for n in had_events if n in net and not _event_neighbours(net, n)], "el intervalo de fechas")
+    focus_id = None
+    if focus is not None:
+        focus_id = _resolve_focus(net, focus)
+        near = nx.single_source_shortest_path_length(net.to_undirected(as_view=True), focus_id, cutoff=depth)
+        drop([n for n in net if n not in near], f"la distancia a «{net.nodes[focus_id]['label']}» (--depth {depth})")
+    entities = entity_edges(net)
+    if wanted is not None:
+        drop([n for n, kind in net.nodes(data="kind") if (kind or "Other") not in wanted], "los tipos elegidos (--types)")
+    if max_nodes is not None and net.number_of_nodes() > max_nodes:
+        keep = _most_connected(net, entities, max_nodes, focus_id)
+        drop([n for n in net if n not in keep], f"el límite de {max_nodes} nodos (--max-nodes)")
+    entities = [e for e in entities if e["source"] in net and e["target"] in net]
+
+    net.graph["entity_edges"] = entities
+    net.graph["focus"] = focus_id
+    net.graph["filters"] = {
+        k: v for k, v in (("focus", focus), ("depth", depth if focus is not None else None), ("max_nodes", max_nodes),
+                          ("from", date_from), ("to", date_to),
+                          ("types", sorted(wanted) if wanted is not None else None),
+                          ("query", "sí" if query is not None else None)) if v is not None
+    }
+    if dropped:
+        net.graph["omitted"] = {
+            "nodes": sum(dropped.values()),
+            "total": total,
+            "by_kind": dict(sorted(dropped.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "reasons": [reason for reason, _n in reasons],
+        }
+    return net
+
+
+def _event_neighbours(net: nx.MultiDiGraph, node) -> bool:
+    return any(net.nodes[m].get("kind") in _EVENT_KIND_SET for m in nx.all_neighbors(net, node))
+
+
+def _parse_types(types) -> frozenset[str] | None:
+    if types is None:
+        return None
+    names = [t.strip() for item in ([types] if isinstance(types, str) else types) for t in str(item).split(",")]
+    names = [n for n in names if n]
+    if not names:
+        return None
+    known = {k.casefold(): k for k in KIND_STYLES}
+    out: set[str] = set()
+    for name in names:
+        key = name.removeprefix("dip:").casefold()
+        if key == "event":
+            out |= set(EVENT_KINDS) | {"Event"}
+        elif key == "agent":
+            out |= set(AGENT_KINDS) | {"Agent"}
+        elif key in known:
+            out.add(known[key])
+        else:
+            raise InputError(f"unknown node type {name!r}; available: {', '.join(KIND_STYLES)}")
+    return frozenset(out)
+
+
+_DATE_RX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _date_interval(text: str) -> tuple[str, str] | None:
+    """First and last day (ISO) that an xsd:date, gYearMonth or gYear lexical form covers."""
+    m = _DATE_RX.match(str(text).strip())
+    if not m:
+        return None
+    year, month, day = m.groups()
+    if day:
+        return f"{year}-{month}-{day}", f"{year}-{month}-{day}"
+    if month:
+        import calendar
+
+        last = calendar.monthrange(int(year), int(month))[1] if 1 <= int(month) <= 12 else 31
+        return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
+    return f"{year}-01-01", f"{year}-12-31"
+
+
+def _date_bound(text: str | None, side: str) -> str | None:
+    if text is None or str(text).strip() == "":
+        return None
+    if not _DATE_RX.fullmatch(str(text).strip()):
+        raise InputError(f"invalid date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    first, last = _date_interval(text)
+    return first if side == "start" else last
+
+
+def _date_overlaps(dates, start: str | None, end: str | None) -> bool:
+    for text in dates:
+        interval = _date_interval(text)
+        if interval is None:
+            continue
+        first, last = interval
+        if (start is None or last >= start) and (end is None or first <= end):
+            return True
+    return False
+
+
+def _norm(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", str(text))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
+
+
+def _resolve_focus(net: nx.MultiDiGraph, focus: str) -> str:
+    """The node that `focus` names: an IRI, ``id:...``, or a label / alias."""
+    from .rdf.vocab import DEFAULT_BASE
+
+    text = focus.strip()
+    for candidate in (text, text.strip("<>"), DEFAULT_BASE + text[3:] if text.startswith("id:") else None):
+        if candidate and candidate in net:
+            return candidate
+    q = _norm(text)
+    best, best_score = None, None
+    degree = net.degree()
+    for node, attrs in net.nodes(data=True):
+        names = [str(attrs.get("label") or node).replace("\n", " ")] + [str(a) for a in attrs.get("aliases") or []]
+        for i, name in enumerate(names):
+            t = _norm(name)
+            rank = 0 if t == q else 1 if t.startswith(q) else 2 if q in t else None
+            if rank is None:
+                continue
+            score = (rank, i > 0, -degree[node], str(node))
+            if best_score is None or score < best_score:
+                best, best_score = node, score
+    if best is None:
+        raise InputError(f"no node named {focus!r} in the graph (give a label, an alias or an IRI)")
+    return best
+
+
+def _select_by_query(store, sparql: str, net: nx.MultiDiGraph) -> set:
+    from rdflib import URIRef
+
+    result = store.query(sparql)
+    if result.kind != "select":
+        raise InputError("--query needs a SELECT query (with ?event, ?node, or ?s ?p ?o columns)")
+    columns = [i for i, name in enumerate(result.vars) if name in QUERY_COLUMNS]
+    if not columns:
+        raise InputError(
+            f"the --query SELECT has columns {', '.join('?' + v for v in result.vars) or '(none)'}; "
+            "it needs ?event, ?node, ?s or ?o"
+        )
+    chosen: set = set()
+    for row in result.rows:
+        for i in columns:
+            term = row[i]
+            if term is None or isinstance(term, Literal):
+                continue
+            node = _node_id(term) if not isinstance(term, URIRef) else str(term)
+            if node in net:
+                chosen.add(node)
+    for node in list(chosen):
+        if net.nodes[node].get("kind") in _EVENT_KIND_SET:
+            chosen.update(nx.all_neighbors(net, node))
+    return chosen
+
+
+def _most_connected(net: nx.MultiDiGraph, entities: list[dict], limit: int, focus) -> set:
+    """`limit` nodes: around `focus` nearest first, else a dense region grown from the busiest node.
+
+    Connectivity is that of the drawn graph (events link their agents); when no events are
+    drawn, agents connect through the entity network instead.
+    """
+    import heapq
+
+    simple = nx.Graph()
+    simple.add_nodes_from(net)
+    simple.add_edges_from((u, v) for u, v in net.edges() if u != v)
+    if not any(kind in _EVENT_KIND_SET for _, kind in net.nodes(data="kind")):
+        # no events drawn (--types without events): agents connect through the events they share
+        simple.add_edges_from((e["source"], e["target"]) for e in entities if e["source"] in net and e["target"] in net)
+    degree = dict(simple.degree())
+    if focus is not None and focus in simple:
+        dist = nx.single_source_shortest_path_length(simple, focus)
+        order = sorted(simple, key=lambda n: (dist.get(n, math.inf), -degree[n], str(n)))
+        return set(order[:limit])
+    keep: set = set()
+    links: dict = defaultdict(int)
+    by_degree = sorted(simple, key=lambda n: (-degree[n], str(n)))
+    next_seed = 0
+    heap: list = []
+    while len(keep) < limit:
+        if not heap:
+            while by_degree[next_seed] in keep:
+                next_seed += 1
+            seed = by_degree[next_seed]
+            heapq.heappush(heap, (0, -degree[seed], str(seed), seed))
+        neg_links, _neg_deg, _name, node = heapq.heappop(heap)
+        if node in keep or -neg_links != links[node]:
+            continue
+        keep.add(node)
+        for other in simple[node]:
+            if other not in keep:
+                links[other] += 1
+                heapq.heappush(heap, (-links[other], -degree[other], str(other), other))
+    return keep
 
 
 # --------------------------------------------------------------------------- HTML
@@ -465,6 +890,12 @@ def _json_for_script(data) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+PHYSICS_MAX_NODES = 300
+"""Above this many nodes the layout is computed in Python (`diplokg.layout`) and physics is off."""
+
+_ENTITY_EDGE_COLOR = "#6d7f99"
+
+
 def _legend(net: nx.MultiDiGraph) -> list[dict]:
     counts: dict[str, int] = defaultdict(int)
     for _, kind in net.nodes(data="kind"):
@@ -485,73 +916,162 @@ def _legend(net: nx.MultiDiGraph) -> list[dict]:
     ]
 
 
-def _vis_data(net: nx.MultiDiGraph) -> tuple[list, list, dict]:
-    """Nodes, edges and options for vis-network, produced through pyvis."""
+def _facets(net: nx.MultiDiGraph) -> dict:
+    """Topics (with counts), statuses and the date span of the events, for the filters."""
+    topics: dict[str, int] = defaultdict(int)
+    statuses: dict[str, int] = defaultdict(int)
+    firsts, lasts = [], []
+    events = 0
+    for _, attrs in net.nodes(data=True):
+        if attrs.get("kind") not in _EVENT_KIND_SET:
+            continue
+        events += 1
+        for topic in attrs.get("topics") or ["(sin tema)"]:
+            topics[topic] += 1
+        statuses[attrs.get("status") or "Unknown"] += 1
+        for text in attrs.get("dates") or []:
+            interval = _date_interval(text)
+            if interval:
+                firsts.append(interval[0])
+                lasts.append(interval[1])
+    status_names = {"Occurred": "ocurrido", "Planned": "previsto", "Unknown": "sin estado"}
+    return {
+        "events": events,
+        "topics": [{"label": t, "count": topics[t]}
+                   for t in sorted(topics, key=lambda t: (t == "(sin tema)", t.casefold(), t))],
+        "statuses": [{"value": k, "label": status_names.get(k, k), "count": statuses[k]}
+                     for k in sorted(statuses, key=lambda k: (list(status_names).index(k) if k in status_names else 9, k))],
+        "date_min": min(firsts) if firsts else None,
+        "date_max": max(lasts) if lasts else None,
+    }
+
+
+def _edge_style(relation: str) -> dict:
+    style = {"color": {"color": _EDGE_COLORS.get(relation, "#8a8a8a")},
+             "width": 1.6 if relation in ("actor", "counterpart") else 1.1}
+    if relation in ("location", "destination"):
+        style["dashes"] = [6, 5]
+    elif relation == "holdsPosition":
+        style["dashes"] = [2, 4]
+    elif relation == "shared":
+        style = {"color": {"color": _ENTITY_EDGE_COLOR}, "width": 1.0}
+    return style
+
+
+def _group_style(kind: str) -> dict:
+    """What every node of a kind shares (colour, font, box margins): a vis-network group."""
+    style = KIND_STYLES.get(kind, _FALLBACK_STYLE)
+    group = {
+        "shape": style.shape,
+        "color": {
+            "background": style.color,
+            "border": style.border,
+            "highlight": {"background": style.color, "border": "#111111"},
+            "hover": {"background": style.color, "border": "#111111"},
+        },
+        "borderWidth": 1.5,
+        "borderWidthSelected": 3,
+    }
+    if style.shape in ("box", "ellipse"):
+        group.update({"font": {"color": "#1c2530", "size": 13}, "margin": 7, "widthConstraint": {"maximum": 170},
+                      "shapeProperties": {"borderRadius": 6}})
+    else:
+        group["font"] = {"color": "#1c2530", "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}
+    return group
+
+
+def _vis_data(net: nx.MultiDiGraph, entities: list[dict], positions: dict | None) -> tuple[list, list, list, dict]:
+    """Nodes, event-graph edges, entity-network edges and options for vis-network (via pyvis).
+
+    Kept small, since a 20,000-node page carries them all: what a kind's nodes share is a
+    vis-network group (``options.groups``), what a relation's edges share is in
+    ``options.edgeStyles`` (the page applies it), entity-network edges name their events by
+    index into the node list, and evidence names its article by index into ``articles``.
+    """
     from pyvis.edge import Edge
     from pyvis.network import Network
     from pyvis.node import Node
 
     n_nodes = net.number_of_nodes()
+    fixed = positions is not None
     vis = Network(directed=True, height="100%", width="100%")
     vis.barnes_hut(
         gravity=-5000, central_gravity=0.25, spring_length=130, spring_strength=0.04, damping=0.12, overlap=0.2
     )
-    vis.toggle_stabilization(True)
+    vis.toggle_stabilization(not fixed)
     vis.set_edge_smooth("continuous")
     vis.inherit_edge_colors(False)
 
     degree = dict(net.degree())
-    for node_id, attrs in sorted(net.nodes(data=True), key=lambda item: str(item[0])):
+    articles = net.graph.get("articles") or {}
+    article_index = {iri: i for i, iri in enumerate(articles)}
+    kinds = set()
+
+    def evidence(records):
+        return [{"text": r["text"], "article": article_index.get(r.get("article"))} for r in records or []]
+
+    ordered = sorted(net.nodes(data=True), key=lambda item: str(item[0]))
+    for node_id, attrs in ordered:
         kind = attrs.get("kind") or "Other"
+        kinds.add(kind)
         style = KIND_STYLES.get(kind, _FALLBACK_STYLE)
         label = str(attrs.get("label") or node_id)
-        options = {
-            "title": str(attrs.get("title") or label),
-            "kind": kind,
-            "aliases": [str(a) for a in attrs.get("aliases") or []],
-            "borderWidth": 1.5,
-            "borderWidthSelected": 3,
-        }
+        options = {"title": str(attrs.get("title") or label), "kind": kind, "group": kind}
+        if attrs.get("aliases"):
+            options["aliases"] = [str(a) for a in attrs["aliases"]]
+        for key in ("wikidata", "status", "date", "time", "topics"):
+            if attrs.get(key) not in (None, [], ""):
+                options[key] = attrs[key]
+        if len(attrs.get("dates") or []) > 1:
+            options["dates"] = attrs["dates"]
+        if attrs.get("evidence"):
+            options["evidence"] = evidence(attrs["evidence"])
+        if attrs.get("posts"):
+            options["posts"] = [dict(post, evidence=evidence(post.get("evidence"))) for post in attrs["posts"]]
+        if attrs.get("iri") and str(attrs["iri"]) != str(node_id):
+            options["iri"] = str(attrs["iri"])
         if style.shape in ("box", "ellipse"):
-            options["font"] = {"color": "#1c2530", "size": 13}
-            options["margin"] = 7
-            options["widthConstraint"] = {"maximum": 170}
             if attrs.get("status") == "Planned":
                 options["shapeProperties"] = {"borderDashes": [5, 4], "borderRadius": 6}
-            else:
-                options["shapeProperties"] = {"borderRadius": 6}
         else:
             options["size"] = round(11 + 4 * math.sqrt(degree.get(node_id, 0)), 1)
-            options["font"] = {"color": "#1c2530", "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}
-        color = {
-            "background": style.color,
-            "border": style.border,
-            "highlight": {"background": style.color, "border": "#111111"},
-            "hover": {"background": style.color, "border": "#111111"},
-        }
+        if fixed:
+            options["x"], options["y"] = positions[node_id]
         # Network.add_node/add_edge check membership in a list (quadratic on big graphs);
         # networkx already guarantees unique ids and existing ends, so append pyvis's own objects.
-        node = Node(str(node_id), style.shape, label=label, color=color, **options)
+        node = Node(str(node_id), style.shape, label=label, **options)
+        node.options.pop("color", None)  # the group's colour applies
         vis.nodes.append(node.options)
         vis.node_ids.append(str(node_id))
         vis.node_map[str(node_id)] = node.options
 
+    relations = set()
     for i, (source, target, key, attrs) in enumerate(net.edges(keys=True, data=True)):
         relation = str(attrs.get("relation") or key)
+        relations.add(relation)
         options = {
             "id": f"e{i}",
             "label": str(attrs.get("label") or relation),
-            "title": str(attrs.get("title") or relation),
             "relation": relation,
             "arrows": "to" if attrs.get("directed", True) else "",
-            "color": {"color": _EDGE_COLORS.get(relation, "#8a8a8a"), "highlight": "#111111", "hover": "#111111"},
-            "width": 1.6 if relation in ("actor", "counterpart") else 1.1,
         }
-        if relation in ("location", "destination"):
-            options["dashes"] = [6, 5]
-        elif relation == "holdsPosition":
-            options["dashes"] = [2, 4]
-        vis.edges.append(Edge(str(source), str(target), directed=True, **options).options)
+        if relation == "holdsPosition" and attrs.get("title"):
+            options["title"] = str(attrs["title"])  # carries the post's evidence
+        edge = Edge(str(source), str(target), directed=True, **options).options
+        edge.pop("color", None)
+        vis.edges.append(edge)
+
+    position = {str(node_id): i for i, (node_id, _attrs) in enumerate(ordered)}
+    entity_list = []
+    for i, link in enumerate(entities):
+        entity_list.append({
+            "id": f"n{i}",
+            "from": str(link["source"]),
+            "to": str(link["target"]),
+            "weight": int(link["weight"]),
+            # by index when the event is in the page, by IRI when it is not drawn (--types)
+            "events": [position.get(str(e), str(e)) for e in link["events"]],
+        })
 
     nodes, edges, _heading, _height, _width, options_json = vis.get_network_data()
     options = json.loads(options_json)
@@ -559,24 +1079,81 @@ def _vis_data(net: nx.MultiDiGraph) -> tuple[list, list, dict]:
     options["physics"]["solver"] = "barnesHut"
     options["physics"]["minVelocity"] = 0.75
     options["physics"]["stabilization"].update({"iterations": 600 if n_nodes > 500 else 1000, "updateInterval": 25})
+    if fixed:
+        options["physics"]["enabled"] = False
+        options["physics"]["stabilization"]["enabled"] = False
     options["edges"].update(
         {
             "arrows": {"to": {"enabled": False, "scaleFactor": 0.6}},
-            "font": {"size": 10, "color": "#5b5b5b", "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
+            "color": {"highlight": "#111111", "hover": "#111111", "inherit": False},
+            "font": {"size": 0, "color": "#5b5b5b", "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
             "selectionWidth": 1.5,
         }
     )
+    if fixed:
+        options["edges"]["smooth"] = False
     options["nodes"] = {"font": {"face": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"}}
-    options["interaction"].update({"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n_nodes > 400})
-    options["layout"] = {"randomSeed": 7, "improvedLayout": n_nodes <= 150}
-    return nodes, edges, options
+    options["groups"] = {kind: _group_style(kind) for kind in sorted(kinds)}
+    options["interaction"].update({
+        "hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n_nodes > 400, "hideEdgesOnZoom": n_nodes > 3000,
+    })
+    options["layout"] = {"randomSeed": 7, "improvedLayout": (not fixed) and n_nodes <= 150}
+    edge_styles = {relation: _edge_style(relation) for relation in sorted(relations | {"shared"})}
+    return nodes, edges, entity_list, options, edge_styles
 
 
-def render_html(net: nx.MultiDiGraph, *, title: str = "diplokg") -> str:
-    """One self-contained HTML page (no network access needed) that draws `net`."""
-    nodes, edges, options = _vis_data(net)
+def _positions(net: nx.MultiDiGraph, entities: list[dict]) -> dict:
+    from .layout import layout
+
+    links = [(u, v) for u, v in net.edges()]
+    links += [(e["source"], e["target"]) for e in entities]
+    return layout(sorted(net.nodes, key=str), links)
+
+
+def render_html(net: nx.MultiDiGraph, *, title: str = "diplokg", layout: str = "auto", view: str | None = None) -> str:
+    """One self-contained HTML page (no network access needed) that draws `net`.
+
+    `layout`: "physics" lets vis-network lay the network out in the browser, "python"
+    computes positions here (`diplokg.layout`) and turns physics off; "auto" (the default)
+    picks "python" above `PHYSICS_MAX_NODES` nodes. `view` ("events" or "entities") is the
+    view the page opens with; by default the event graph, or the entity network when there
+    are no events. What `network_from_store` recorded in ``net.graph`` (entity network,
+    focus, omitted nodes) is used when present.
+    """
+    if layout not in ("auto", "physics", "python"):
+        raise DiplokgError(f"unknown layout {layout!r}; available: auto, physics, python")
+    entities = net.graph.get("entity_edges")
+    if entities is None:
+        entities = entity_edges(net)
+    fixed = layout == "python" or (layout == "auto" and net.number_of_nodes() > PHYSICS_MAX_NODES)
+    positions = _positions(net, entities) if fixed and net.number_of_nodes() else None
+    nodes, edges, entity_list, options, edge_styles = _vis_data(net, entities, positions)
     version, vis_js, vis_css = _vis_assets()
-    data = {"nodes": nodes, "edges": edges, "options": options}
+    facets = _facets(net)
+    if view is None:
+        view = "events" if facets["events"] or not entity_list else "entities"
+    if view not in ("events", "entities"):
+        raise DiplokgError(f"unknown view {view!r}; available: events, entities")
+    focus = net.graph.get("focus")
+    omitted = net.graph.get("omitted")
+    data = {
+        "nodes": nodes,
+        "edges": edges,
+        "entityEdges": entity_list,
+        "options": options,
+        "edgeStyles": edge_styles,
+        "articles": [dict(info, id=iri) for iri, info in (net.graph.get("articles") or {}).items()],
+        "kindLabels": {k: s.label for k, s in KIND_STYLES.items()},
+        "eventKinds": sorted(_EVENT_KIND_SET),
+        "placeKinds": ["Place"],
+        "meta": {
+            "layout": "python" if fixed else "physics",
+            "view": view,
+            "focus": str(focus) if focus is not None and focus in net else None,
+            "dateMin": facets["date_min"],
+            "dateMax": facets["date_max"],
+        },
+    }
     env = Environment(
         loader=FileSystemLoader(str(_TEMPLATES)),
         autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
@@ -587,8 +1164,13 @@ def render_html(net: nx.MultiDiGraph, *, title: str = "diplokg") -> str:
     return template.render(
         title=title,
         legend=_legend(net),
+        facets=facets,
+        omitted=_omitted_text(omitted, net),
         node_count=len(nodes),
         edge_count=len(edges),
+        entity_edge_count=len(entity_list),
+        view=view,
+        fixed=fixed,
         vis_version=version,
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
@@ -596,13 +1178,95 @@ def render_html(net: nx.MultiDiGraph, *, title: str = "diplokg") -> str:
     )
 
 
-def write_html(net: nx.MultiDiGraph, path: Path, *, title: str = "diplokg") -> Path:
-    """Write `render_html(net, title=title)` to `path` (UTF-8) and return the path."""
+def _omitted_text(omitted: dict | None, net: nx.MultiDiGraph) -> dict | None:
+    """What the page says about the nodes left out (plain text; the template escapes it)."""
+    if not omitted:
+        return None
+    kinds = [f"{n} × {KIND_STYLES[k].label if k in KIND_STYLES else k}" for k, n in omitted["by_kind"].items()]
+    return {
+        "summary": f"Se muestran {net.number_of_nodes()} de {omitted['total']} nodos: "
+                   f"se omitieron {omitted['nodes']} ({', '.join(kinds)}).",
+        "reasons": "Por " + ", ".join(dict.fromkeys(omitted["reasons"])) + ".",
+    }
+
+
+def write_html(net: nx.MultiDiGraph, path: Path, *, title: str = "diplokg", layout: str = "auto",
+               view: str | None = None) -> Path:
+    """Write `render_html(net, title=title, ...)` to `path` (UTF-8) and return the path."""
     path = Path(path)
-    html = render_html(net, title=title)
+    html = render_html(net, title=title, layout=layout, view=view)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
     except OSError as exc:
         raise DiplokgError(f"cannot write the viewer to {path}: {exc.strerror or exc}") from exc
     return path
+
+
+# --------------------------------------------------------------------------- other viewers
+
+
+def _flat(value) -> str | int | float | bool:
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def to_graphml(net: nx.MultiDiGraph) -> bytes:
+    """The network as GraphML (for Gephi, yEd, Cytoscape desktop).
+
+    Node attributes: label, kind, iri, and where known status, date, topics and aliases
+    (lists joined with "; "), plus r/g/b colour of the kind (Gephi reads them). Edges: relation
+    and label. The tooltips and evidence stay in the HTML viewer.
+    """
+    out = nx.MultiDiGraph()
+    for node, attrs in sorted(net.nodes(data=True), key=lambda item: str(item[0])):
+        kind = attrs.get("kind") or "Other"
+        style = KIND_STYLES.get(kind, _FALLBACK_STYLE)
+        data = {"label": str(attrs.get("label") or node).replace("\n", " "), "kind": kind, "iri": str(attrs.get("iri") or node)}
+        for key in ("status", "date", "topics", "aliases"):
+            if attrs.get(key) not in (None, [], ""):
+                data[key] = _flat(attrs[key])
+        data["r"], data["g"], data["b"] = (int(style.color[i:i + 2], 16) for i in (1, 3, 5))
+        out.add_node(str(node), **data)
+    for source, target, key, attrs in net.edges(keys=True, data=True):
+        relation = str(attrs.get("relation") or key)
+        out.add_edge(str(source), str(target), key=str(key), relation=relation, label=str(attrs.get("label") or relation))
+    buffer = io.BytesIO()
+    nx.write_graphml(out, buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue()
+
+
+def to_cytoscape(net: nx.MultiDiGraph, *, name: str = "diplokg") -> dict:
+    """The network as Cytoscape.js JSON: ``{"elements": {"nodes": [...], "edges": [...]}}``.
+
+    Each element's ``data`` has ``id`` (and ``source``/``target`` for edges), ``label``,
+    ``kind`` and the other attributes; ``classes`` is the kind, so a stylesheet can say
+    ``node.Person { shape: ellipse }``. Loads with ``cytoscape({elements: data.elements})`` and
+    in Cytoscape desktop (File > Import > Network from file, .cyjs).
+    """
+    nodes = []
+    for node, attrs in sorted(net.nodes(data=True), key=lambda item: str(item[0])):
+        kind = attrs.get("kind") or "Other"
+        style = KIND_STYLES.get(kind, _FALLBACK_STYLE)
+        data = {"id": str(node), "label": str(attrs.get("label") or node).replace("\n", " "), "kind": kind,
+                "iri": str(attrs.get("iri") or node), "color": style.color, "shape": style.shape}
+        for key in ("aliases", "status", "date", "topics", "title"):
+            if attrs.get(key) not in (None, [], ""):
+                data[key] = attrs[key]
+        nodes.append({"data": data, "classes": kind})
+    edges = []
+    for i, (source, target, key, attrs) in enumerate(net.edges(keys=True, data=True)):
+        relation = str(attrs.get("relation") or key)
+        edges.append({"data": {"id": f"e{i}", "source": str(source), "target": str(target), "relation": relation,
+                               "label": str(attrs.get("label") or relation), "directed": bool(attrs.get("directed", True))},
+                      "classes": relation})
+    return {
+        "format_version": "1.0",
+        "generated_by": "diplokg",
+        "target_cytoscapejs_version": "~3.0",
+        "data": {"name": name},
+        "elements": {"nodes": nodes, "edges": edges},
+    }

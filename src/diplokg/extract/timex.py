@@ -105,8 +105,11 @@ def resolve(expr: TimeExpr, anchor: date | None, tense: str | None = None) -> Ti
         anchor = _absolute_anchor(expr.text)
         if anchor is None:
             return expr  # relative words need the publication date
-    value = _resolve_text(expr.text, anchor, tense)
-    if value is None:
+    try:
+        value = _resolve_text(expr.text, anchor, tense)
+    except (OverflowError, ValueError):
+        return expr  # beyond the calendar (year 9999 + 1): the words stay unresolved
+    if value is None or not 1 <= int(value[0][:4]) <= 9999:
         return expr
     iso, precision = value
     return replace(expr, value=iso, precision=precision)
@@ -207,7 +210,7 @@ def _r_weekday(m, anchor, tense):
 def _r_monthpart(m, anchor, tense):
     if m.group("yr"):
         year = int(m.group("y2")) if m.group("y2") else anchor.year
-        return str(year), "year"
+        return f"{year:04d}", "year"
     month = MONTHS[m.group("m").lower()]
     year = int(m.group("y")) if m.group("y") else _month_year(month, anchor, _rel(m.group("rel")) or tense)
     return f"{year:04d}-{month:02d}", "month"
@@ -230,7 +233,7 @@ def _r_week(m, anchor, tense):
     if monday.month == sunday.month:
         return f"{monday.year:04d}-{monday.month:02d}", "month"
     if monday.year == sunday.year:
-        return str(monday.year), "year"
+        return f"{monday.year:04d}", "year"
     return None
 
 
@@ -238,13 +241,13 @@ def _r_relyear(m, anchor, tense):
     unit = (m.group("unit") or m.group("unit2") or m.group("unit3")).lower()
     step = {"future": 1, "past": -1}.get(_rel(m.group("pre"), m.group("rel")), 0)
     if unit == "año":
-        return str(anchor.year + step), "year"
+        return f"{anchor.year + step:04d}", "year"
     month0 = anchor.month - 1 + step
     return f"{anchor.year + month0 // 12:04d}-{month0 % 12 + 1:02d}", "month"
 
 
 def _r_year(m, anchor, tense):
-    return m.group("y"), "year"
+    return f"{int(m.group('y')):04d}", "year"
 
 
 def _r_deictic(m, anchor, tense):

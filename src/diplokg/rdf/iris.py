@@ -74,10 +74,11 @@ def position_iri(holder: str, title: str, of: str | None, base: str = DEFAULT_BA
     return iri(f"position/{digest(holder, title, of or '')}", base)
 
 
-def event_iri(event_type: str, status: str, participants, date: str | None, base: str = DEFAULT_BASE) -> URIRef:
-    """An event is what happened, not where it was read: the same type, status, participants
-    and date give the same IRI in every article that reports it."""
-    return iri(f"event/{digest(event_type, status, *sorted(participants), date or '')}", base)
+def event_iri(event_type: str, status: str, participants, date: str | None, place: str | None = None,
+              base: str = DEFAULT_BASE) -> URIRef:
+    """An event is what happened, not where it was read: the same type, status, participants,
+    date and place give the same IRI in every article that reports it."""
+    return iri(f"event/{digest(event_type, status, *sorted(participants), date or '', place or '')}", base)
 
 
 def mention_iri(article_id: str, start: int, end: int, base: str = DEFAULT_BASE) -> URIRef:

@@ -130,7 +130,8 @@ def map_event(g: Graph, event: Event, article: Article, base: str, e_iri: URIRef
 
 def event_iri(event: Event, base: str = iris.DEFAULT_BASE) -> URIRef:
     date = event.time.value if event.time else None
-    return iris.event_iri(event.type, event.status, event.participants, date, base)
+    place = event.destination if event.type == "Visit" else event.location
+    return iris.event_iri(event.type, event.status, event.participants, date, place, base)
 
 
 def map_quantity(g: Graph, quantity: Quantity, article: Article, base: str) -> URIRef:

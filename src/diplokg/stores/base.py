@@ -2,15 +2,18 @@
 backend holds the graph.
 
 Layout of a store: one named graph per article, named by the article IRI, whose article node
-carries `dip:contentHash`; the ontology in the named graph `ONTOLOGY_GRAPH`. Queries see the
-union of all graphs (articles + ontology) as their default graph. Note that this union is a
-*bag* in Oxigraph: a triple stated in two article graphs matches twice, so queries that count
-or list should use DISTINCT.
+carries `dip:contentHash` (that triple is what marks a named graph as an article graph); the
+ontology in the named graph `ONTOLOGY_GRAPH`; optional extra graphs (such as inferences) put
+with `put_graph`, which are queryable but neither articles nor counted. Queries see the union
+of all graphs as their default graph. Note that this union is a *bag* in Oxigraph and on
+SPARQL servers (a triple stated in two article graphs matches twice) but a *set* in the rdflib
+memory store, so queries that count or list should use DISTINCT.
 """
 
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
@@ -46,6 +49,27 @@ class QueryResult:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: rdflib.Graph | None = None
+
+
+def article_infos(rows: Iterable[tuple[Node | None, ...]]) -> list[ArticleInfo]:
+    """ArticleInfo from (graph, triples, title, issued) rows, one per article (the first title
+    in lexical order when an article has several), ordered by issued date (undated first, as
+    SPARQL orders unbound values) then IRI: the same order on every backend."""
+    seen: dict[str, ArticleInfo] = {}
+    for g, n, title, issued in rows:
+        iri = str(g)
+        known = seen.get(iri)
+        if known is not None and (title is None or (known.title is not None and known.title <= str(title))):
+            continue
+        slug = iri.split("/article/", 1)[1] if "/article/" in iri else None
+        seen[iri] = ArticleInfo(
+            iri=iri,
+            id=slug,
+            title=None if title is None else str(title),
+            issued=None if issued is None else str(issued),
+            triples=int(n),  # type: ignore[arg-type]
+        )
+    return sorted(seen.values(), key=lambda a: (a.issued is not None, a.issued or "", a.iri))
 
 
 class Store(abc.ABC):
@@ -102,6 +126,15 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def load_ontology(self, graph: rdflib.Graph) -> None:
         """Replace the ontology graph, in one transaction."""
+
+    @abc.abstractmethod
+    def put_graph(self, graph_iri: str, graph: rdflib.Graph) -> None:
+        """Replace the named graph `graph_iri` (not an article: e.g. inferences) whole, in one
+        transaction. It is part of the default-graph union but not of count/articles/dataset."""
+
+    @abc.abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update request (QueryError when it is invalid)."""
 
     @abc.abstractmethod
     def close(self) -> None:

@@ -1,16 +1,215 @@
-"""In-memory store: the same Oxigraph engine as on disk (identical query semantics), nothing
-written anywhere. For tests, one-off runs and `--store memory:`."""
+"""In-memory store on an rdflib Dataset: nothing written anywhere, no engine but rdflib's.
+For tests, notebooks, one-off runs and `--store memory:`.
+
+Same contract as the other backends: one named graph per article, the ontology in its own
+graph, and queries over the union of all named graphs as the default graph
+(`Dataset(default_union=True)`). Two things differ from Oxigraph and SPARQL servers, neither
+visible to queries that use DISTINCT (as the named queries do): rdflib's union default graph
+is a *set* (a triple stated in two articles matches once), and rdflib's SPARQL engine is much
+slower on large graphs (the `oxigraph-memory` backend is the fast in-memory alternative).
+
+Terms go in through the same rdflib -> pyoxigraph -> rdflib mapping as the Oxigraph backends
+(`terms.py`), so an invalid IRI is refused before anything is written, `xsd:string` literals
+are stored as plain literals, and each article gets fresh blank nodes. A write builds and
+checks the whole new graph first, then swaps it in: an article is stored whole or not at all.
+Bindings are injected as a VALUES block (`sparqltext.py`), with Oxigraph's semantics.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+import warnings
+from collections.abc import Iterable
 
-from .oxigraph import PyoxigraphStore
+import rdflib
+from pyparsing import ParseBaseException
+from rdflib import BNode, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from ..errors import QueryError, StoreError
+from ..rdf.vocab import DCTERMS, DIP
+from .base import ONTOLOGY_GRAPH, ArticleInfo, PutOutcome, QueryResult, Store, article_infos
+from .oxigraph import _bind_prefixes, _one_line
+from .sparqltext import inject_values
+from .terms import from_ox, to_ox
 
 
-class MemoryStore(PyoxigraphStore):
+def plain(term: Node | None) -> Node | None:
+    """xsd:string literals as plain literals (the same literal in RDF 1.1), like terms.from_ox."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+class MemoryStore(Store):
     name = "memory"
     persistent = False
 
     def __init__(self) -> None:
-        super().__init__(ox.Store(), "memory:")
+        self._ds: rdflib.Dataset | None = rdflib.Dataset(default_union=True)
+        self.location = "memory:"
+
+    @property
+    def ds(self) -> rdflib.Dataset:
+        if self._ds is None:
+            raise StoreError(f"store {self.location} is closed")
+        return self._ds
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @staticmethod
+    def _iri(iri: str, what: str = "graph") -> URIRef:
+        try:
+            return from_ox(to_ox(URIRef(str(iri))))  # type: ignore[return-value]
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"invalid {what} IRI {iri!r}: {_one_line(e)}") from None
+
+    def _article(self, article_iri: str) -> URIRef:
+        if str(article_iri) == ONTOLOGY_GRAPH:
+            raise StoreError(f"{ONTOLOGY_GRAPH} is the ontology graph, not an article")
+        return self._iri(article_iri, "article")
+
+    @staticmethod
+    def _checked(triples: Iterable[tuple[Node, Node, Node]], what: str) -> list[tuple[Node, Node, Node]]:
+        """The triples through the pyoxigraph term mapping: validated, normalized, fresh bnodes."""
+        bnodes: dict[BNode, object] = {}
+        try:
+            return [tuple(from_ox(to_ox(t, bnodes)) for t in triple) for triple in triples]  # type: ignore[misc]
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"cannot store {what}: {_one_line(e)}") from None
+
+    def _view(self, name: URIRef) -> rdflib.Graph:
+        """The named graph `name` as a view on the dataset's store (creates nothing)."""
+        return rdflib.Graph(store=self.ds.store, identifier=name)
+
+    def _graph(self, name: URIRef) -> rdflib.Graph | None:
+        graph = self._view(name)
+        return graph if len(graph) else None
+
+    def _replace(self, name: URIRef, triples: list[tuple[Node, Node, Node]]) -> None:
+        """Swap in the (already checked) triples as graph `name`: nothing here can fail halfway."""
+        ds = self.ds
+        ds.store.remove_graph(self._view(name))
+        target = ds.graph(name)
+        ds.addN((s, p, o, target) for s, p, o in triples)
+
+    def _article_graphs(self) -> list[rdflib.Graph]:
+        out = []
+        for graph in self.ds.store.contexts():
+            name = graph.identifier
+            if name in (DATASET_DEFAULT_GRAPH_ID, URIRef(ONTOLOGY_GRAPH)) or not isinstance(name, URIRef):
+                continue
+            view = self._view(name)
+            if (name, DIP.contentHash, None) in view:
+                out.append(view)
+        return sorted(out, key=lambda g: str(g.identifier))
+
+    # -- writing --------------------------------------------------------------------------
+
+    def put_article(self, article_iri: str, graph: rdflib.Graph, content_hash: str) -> PutOutcome:
+        name = self._article(article_iri)
+        old = self._graph(name)
+        if old is not None and self.article_hash(article_iri) == content_hash:
+            return "unchanged"
+        triples = ((s, p, o) for s, p, o in graph if not (s == name and p == DIP.contentHash))
+        checked = self._checked(triples, f"article {name}")
+        checked.append((name, DIP.contentHash, Literal(str(content_hash))))
+        self._replace(name, checked)
+        return "added" if old is None else "replaced"
+
+    def remove_article(self, article_iri: str) -> bool:
+        name = self._article(article_iri)
+        if self._graph(name) is None:
+            return False
+        self.ds.store.remove_graph(self._view(name))
+        return True
+
+    def load_ontology(self, graph: rdflib.Graph) -> None:
+        self._replace(URIRef(ONTOLOGY_GRAPH), self._checked(graph, "the ontology"))
+
+    def put_graph(self, graph_iri: str, graph: rdflib.Graph) -> None:
+        name = self._iri(graph_iri)
+        self._replace(name, self._checked(graph, f"graph <{name}>"))
+
+    def update(self, sparql: str) -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self.ds.update(sparql)
+        except ParseBaseException as e:
+            raise QueryError(f"invalid SPARQL update: {_one_line(e)}") from None
+        except StoreError:
+            raise
+        except Exception as e:  # rdflib's update evaluator raises many exception types
+            raise QueryError(f"update failed: {_one_line(e)}") from None
+
+    # -- reading --------------------------------------------------------------------------
+
+    def has_article(self, article_iri: str) -> bool:
+        return self._graph(self._article(article_iri)) is not None
+
+    def article_hash(self, article_iri: str) -> str | None:
+        name = self._article(article_iri)
+        graph = self._graph(name)
+        if graph is None:
+            return None
+        value = graph.value(name, DIP.contentHash)
+        return None if value is None else str(value)
+
+    def articles(self) -> list[ArticleInfo]:
+        rows = []
+        for graph in self._article_graphs():
+            name = graph.identifier
+            titles = sorted(str(t) for t in graph.objects(name, DCTERMS.title))
+            issued = sorted(str(d) for d in graph.objects(name, DCTERMS.issued))
+            rows.append((name, len(graph), titles[0] if titles else None, issued[0] if issued else None))
+        return article_infos(rows)
+
+    def count(self) -> int:
+        return sum(len(g) for g in self._article_graphs())
+
+    def query(self, sparql: str, bindings: dict[str, object] | None = None) -> QueryResult:
+        text = inject_values(sparql, bindings)
+        try:
+            with warnings.catch_warnings():  # rdflib's own union code uses its deprecated names
+                warnings.simplefilter("ignore", DeprecationWarning)
+                return self._result(self.ds.query(text))  # evaluated lazily: convert in here
+        except ParseBaseException as e:
+            raise QueryError(f"invalid SPARQL: {_one_line(e)}") from None
+        except (StoreError, QueryError):
+            raise
+        except Exception as e:  # rdflib's evaluator raises many exception types
+            raise QueryError(f"query failed: {_one_line(e)}") from None
+
+    @staticmethod
+    def _result(result) -> QueryResult:
+        if result.type == "ASK":
+            return QueryResult(kind="ask", boolean=bool(result.askAnswer))
+        if result.type == "SELECT":
+            variables = [str(v) for v in result.vars or []]
+            rows = [tuple(plain(row[i]) for i in range(len(variables))) for row in result]
+            return QueryResult(kind="select", vars=variables, rows=rows)
+        graph = _bind_prefixes(rdflib.Graph())
+        for s, p, o in result.graph or ():
+            graph.add((s, p, plain(o)))
+        return QueryResult(kind="graph", graph=graph)
+
+    def dataset(self) -> rdflib.Dataset:
+        out = _bind_prefixes(rdflib.Dataset())
+        for graph in self._article_graphs():
+            target = out.graph(graph.identifier)
+            for triple in graph:
+                target.add(triple)
+        return out
+
+    def graph_of(self, article_iri: str) -> rdflib.Graph:
+        name = self._article(article_iri)
+        out = _bind_prefixes(rdflib.Graph(identifier=name))
+        graph = self._graph(name)
+        for triple in graph if graph is not None else ():
+            out.add(triple)
+        return out
+
+    def close(self) -> None:
+        self._ds = None

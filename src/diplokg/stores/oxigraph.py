@@ -1,8 +1,8 @@
 """Oxigraph backends: the engine that answers SPARQL fast on large graphs.
 
 `PyoxigraphStore` holds the whole implementation over a `pyoxigraph.Store`; `OxigraphStore`
-opens one on disk (the default), `MemoryStore` (memory.py) one in memory, so both backends
-have exactly the same query semantics.
+opens one on disk (the default), `OxigraphMemoryStore` one in memory, so both have exactly the
+same query semantics. (The `memory` backend, memory.py, is rdflib's in-memory Dataset.)
 
 Atomicity: pyoxigraph 0.5 exposes no explicit transaction object, but `Store.extend` and
 `Store.update` each run in one transaction (all or nothing). A new article is written with
@@ -22,7 +22,7 @@ from rdflib import URIRef
 
 from ..errors import QueryError, StoreError
 from ..rdf.vocab import DCTERMS, DEFAULT_BASE, DIP, PREFIXES
-from .base import ONTOLOGY_GRAPH, ArticleInfo, PutOutcome, QueryResult, Store
+from .base import ONTOLOGY_GRAPH, ArticleInfo, PutOutcome, QueryResult, Store, article_infos
 from .terms import from_ox, graph_to_quads, quad_triple, value_to_ox
 
 DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; git ignores .diplokg/
@@ -30,14 +30,15 @@ DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; gi
 _CONTENT_HASH = ox.NamedNode(str(DIP.contentHash))
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 
-_COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>) }}"
+# Article graphs are the named graphs whose article node carries dip:contentHash.
+_COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{DIP.contentHash}> ?h . ?s ?p ?o }} }}"
 _ARTICLES = f"""
 SELECT ?g ?n ?title ?issued WHERE {{
   {{ SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g }}
-  FILTER(?g != <{ONTOLOGY_GRAPH}>)
+  GRAPH ?g {{ ?g <{DIP.contentHash}> ?hash }}
   OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.title}> ?title }} }}
   OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.issued}> ?issued }} }}
-}} ORDER BY ?issued ?g
+}}
 """
 
 
@@ -122,6 +123,24 @@ class PyoxigraphStore(Store):
             raise StoreError(f"cannot store the ontology: {_one_line(e)}") from None
         self._replace(_ONTOLOGY, quads)
 
+    def put_graph(self, graph_iri: str, graph: rdflib.Graph) -> None:
+        try:
+            node = ox.NamedNode(str(graph_iri))
+            quads = list(graph_to_quads(graph, node))
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"cannot store graph <{graph_iri}>: {_one_line(e)}") from None
+        self._replace(node, quads)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.native.update(sparql)
+        except SyntaxError as e:
+            raise QueryError(f"invalid SPARQL update: {_one_line(e)}") from None
+        except (RuntimeError, ValueError, TypeError) as e:
+            raise QueryError(f"update failed: {_one_line(e)}") from None
+        except OSError as e:
+            raise StoreError(f"cannot write to store {self.location}: {_one_line(e)}") from None
+
     # -- reading -------------------------------------------------------------------------
 
     def _read(self, operation):
@@ -140,20 +159,7 @@ class PyoxigraphStore(Store):
         return None if quad is None else quad.object.value
 
     def articles(self) -> list[ArticleInfo]:
-        seen: dict[str, ArticleInfo] = {}
-        for g, n, title, issued in self.query(_ARTICLES).rows:
-            iri = str(g)
-            if iri in seen:  # several titles (languages): keep the first
-                continue
-            slug = iri.split("/article/", 1)[1] if "/article/" in iri else None
-            seen[iri] = ArticleInfo(
-                iri=iri,
-                id=slug,
-                title=None if title is None else str(title),
-                issued=None if issued is None else str(issued),
-                triples=int(n),  # type: ignore[arg-type]
-            )
-        return list(seen.values())
+        return article_infos(self.query(_ARTICLES).rows)  # type: ignore[arg-type]
 
     def count(self) -> int:
         return int(self.query(_COUNT).rows[0][0])  # type: ignore[arg-type]
@@ -199,12 +205,18 @@ class PyoxigraphStore(Store):
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return QueryResult(kind="graph", graph=graph)
 
+    def _article_graphs(self) -> list[ox.NamedNode]:
+        """The article graphs (named graphs whose article node carries dip:contentHash), sorted."""
+        names = {
+            q.graph_name.value
+            for q in self.native.quads_for_pattern(None, _CONTENT_HASH, None, None)
+            if isinstance(q.graph_name, ox.NamedNode) and q.subject == q.graph_name
+        }
+        return [ox.NamedNode(n) for n in sorted(names)]
+
     def _article_quads(self):
-        for quad in self.native.quads_for_pattern(None, None, None, None):
-            name = quad.graph_name
-            if isinstance(name, ox.DefaultGraph) or name == _ONTOLOGY:
-                continue
-            yield quad
+        for name in self._article_graphs():
+            yield from self.native.quads_for_pattern(None, None, None, name)
 
     def dataset(self) -> rdflib.Dataset:
         ds = _bind_prefixes(rdflib.Dataset())
@@ -256,3 +268,13 @@ class OxigraphStore(PyoxigraphStore):
                 reason = "it is locked (already open in this or another process)"
             raise StoreError(f"cannot open store {path}: {reason}") from None
         super().__init__(native, str(path))
+
+
+class OxigraphMemoryStore(PyoxigraphStore):
+    """The Oxigraph engine in memory: nothing written anywhere, Oxigraph's speed and semantics."""
+
+    name = "oxigraph-memory"
+    persistent = False
+
+    def __init__(self) -> None:
+        super().__init__(ox.Store(), "oxigraph-memory:")
