@@ -82,3 +82,15 @@ def test_parallel_ingest_stores_exactly_what_one_process_stores(tmp_path, capsys
         main(["export", "--format", "nq", "-o", str(tmp_path / f"{store.name}.nq"), "--store", str(store)])
         dumps.append(sorted((tmp_path / f"{store.name}.nq").read_text().splitlines()))
     assert dumps[0] == dumps[1] and len(dumps[0]) > 500
+
+
+def test_reason_materializes_the_rdfs_closure_apart_from_the_articles(tmp_path, capsys):
+    loc = tmp_path / "store"
+    code, out, _ = run(capsys, "ingest", str(ROOT / "seeds"), "--store", str(loc), "--reason")
+    assert code == 0 and "inferred" in out
+    ask = ("PREFIX dip: <https://w3id.org/diplokg/ontology#> ASK { GRAPH <https://w3id.org/diplokg/inferred> "
+           "{ ?e a dip:Event . ?p a dip:Agent } }")
+    code, out, _ = run(capsys, "query", ask, "--store", str(loc))
+    assert code == 0 and out.strip() == "true"
+    code, out, _ = run(capsys, "articles", "--store", str(loc))
+    assert "inferred" not in out and len(out.strip().splitlines()) == 2  # header + the one article
