@@ -238,3 +238,15 @@ def test_format_graph_and_unknown(store):
     assert "dip:Meeting" in format_result(res, "table")
     with pytest.raises(QueryError, match="available: table, csv, json"):
         format_result(res, "xml")
+
+
+def test_named_queries_follow_the_ontology_subclasses():
+    """A class the ontology adds under dip:Event is found by the event queries."""
+    from diplokg.query import ontology_subclasses, with_subclasses
+
+    assert set(ontology_subclasses("Event")) >= {"Meeting", "PhoneCall", "Visit", "RelationsDowngrade"}
+    text = "SELECT * WHERE { VALUES ?type { dip:Meeting }  # subclasses of dip:Event\n ?e a ?type }"
+    refilled = with_subclasses(text)
+    assert "dip:Sanction" in refilled and "dip:Event " not in refilled.split("#")[0]
+    for name in ("timeline", "planned", "topics"):
+        assert "dip:RelationsDowngrade" in named_queries()[name].sparql

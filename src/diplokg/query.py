@@ -17,6 +17,7 @@ free text.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDFS
 from rdflib.term import Node
 
 from .errors import QueryError
@@ -82,7 +84,33 @@ def parse_named_query(text: str, path: Path) -> NamedQuery:
             fields[key] = value
     if not fields.get("description"):
         raise QueryError(f"{path.name}: the header has no '# description:' line")
-    return NamedQuery(fields.get("name") or path.stem, fields["description"], tuple(params), text, path)
+    return NamedQuery(fields.get("name") or path.stem, fields["description"], tuple(params), with_subclasses(text), path)
+
+
+# "VALUES ?type { dip:Meeting ... }  # subclasses of dip:Event": the list in the file is a valid
+# default; on loading it is refilled with every subclass the ontology declares (transitively),
+# so the named queries follow the ontology without property paths, which some engines
+# (Virtuoso 7) evaluate incompletely over a union default graph.
+_SUBCLASS_VALUES = re.compile(r"VALUES\s+\?(\w+)\s*\{[^}]*\}(\s*#\s*subclasses of dip:(\w+))")
+
+
+def with_subclasses(text: str) -> str:
+    def refill(m: re.Match) -> str:
+        members = " ".join(f"dip:{name}" for name in ontology_subclasses(m.group(3)))
+        return f"VALUES ?{m.group(1)} {{ {members} }}{m.group(2)}"
+
+    return _SUBCLASS_VALUES.sub(refill, text)
+
+
+@functools.cache
+def ontology_subclasses(cls: str) -> tuple[str, ...]:
+    """Local names of every class the ontology places under dip:`cls` (not `cls` itself)."""
+    from .resources import load_ontology
+    from .rdf.vocab import DIP
+
+    graph = load_ontology()
+    found = set(graph.transitive_subjects(RDFS.subClassOf, DIP[cls])) - {DIP[cls]}
+    return tuple(sorted(str(c).rsplit("#", 1)[-1] for c in found if str(c).startswith(str(DIP))))
 
 
 def named_queries(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
