@@ -218,7 +218,7 @@ def test_curl_select_formats(ro, tmp_path, accept, ctype, fmt):
     status, headers, body = curl(tmp_path, *args)
     assert status == 200, body
     assert headers["content-type"].split(";")[0] == ctype
-    assert headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-origin" not in headers  # CORS is off unless configured
     expected = [(RUBIO, Literal(EVIL, lang="es")), (ZELA, Literal("Hugo de Zela", lang="es")),
                 (RUBIO, Literal("Marco Rubio", lang="es"))]
     if fmt == "csv":
@@ -379,9 +379,14 @@ def test_unknown_path_is_404(ro):
     assert body.decode().count("\n") == 1
 
 
-def test_cors_preflight(ro):
-    status, headers, _ = http("OPTIONS", ro.endpoint, headers={"Origin": "https://example.org",
-                                                            "Access-Control-Request-Method": "POST"})
+def test_cors_preflight():
+    store = fill(MemoryStore())
+    running = Running(store, cors="*")
+    try:
+        status, headers, _ = http("OPTIONS", running.endpoint, headers={"Origin": "https://example.org",
+                                                                     "Access-Control-Request-Method": "POST"})
+    finally:
+        running.stop()
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in headers["Access-Control-Allow-Methods"]
@@ -618,7 +623,7 @@ def test_cli_warns_about_non_loopback_hosts(capsys, monkeypatch):
     assert code == 1 and err[0].startswith("diplokg: warning: serving on 0.0.0.0")
     assert err[1] == "diplokg: not binding in a test"
     assert seen == {"host": "0.0.0.0", "port": 9, "allow_update": False, "token": None, "timeout": 2.0,
-                    "max_rows": 5, "quiet": False}
+                    "max_rows": 5, "quiet": False, "cors": None}
     main(["serve", "--store", "memory:", "--port", "9"])
     assert seen["host"] == "127.0.0.1" and "warning" not in capsys.readouterr().err
 
@@ -658,3 +663,170 @@ def test_cli_serve_subprocess(tmp_path):
             proc.communicate()
     with OxigraphStore(location) as store:  # the lock is released and the update persisted
         assert (ZELA, RDFS.comment, Literal("nuevo")) in store.graph_of(A1)
+
+
+# --------------------------------------------------------------------------- hardening
+
+
+def test_cors_is_off_by_default(ro):
+    for method, url in (("GET", ro.endpoint + q(SELECT_NAMES)), ("GET", ro.url + "articles"), ("GET", ro.url),
+                        ("OPTIONS", ro.endpoint)):
+        status, headers, _ = http(method, url, headers={"Origin": "https://evil.example",
+                                                        "Access-Control-Request-Method": "POST"})
+        assert status in (200, 204), (method, url, status)
+        assert not [k for k in headers if k.lower().startswith("access-control-")], (method, url, dict(headers))
+    status, headers, _ = http("POST", ro.endpoint, data=SELECT_NAMES.encode(),
+                              headers={"Content-Type": "application/sparql-query", "Origin": "https://evil.example"})
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
+
+
+def test_cors_with_a_configured_origin():
+    store = fill(MemoryStore())
+    running = Running(store, cors="https://app.example", allow_update=True, token=TOKEN)
+    try:
+        status, headers, _ = get(running.endpoint + q(SELECT_NAMES), Origin="https://app.example")
+        assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://app.example"
+        assert "Origin" in ",".join(headers.get_all("Vary") or [])
+        status, headers, _ = http("OPTIONS", running.endpoint, headers={"Origin": "https://app.example",
+                                                                     "Access-Control-Request-Method": "POST"})
+        assert status == 204 and headers["Access-Control-Allow-Origin"] == "https://app.example"
+        assert "authorization" not in headers["Access-Control-Allow-Headers"].lower()
+        status, headers, _ = update(running.endpoint, INSERT, TOKEN)
+        assert status == 204 and "Access-Control-Allow-Origin" not in headers  # updates: never CORS
+    finally:
+        running.stop()
+
+
+def test_cli_cors_option(monkeypatch):
+    import diplokg.serve
+    from diplokg.errors import DiplokgError
+
+    seen = {}
+
+    def fake_make_server(store, host, port, **options):
+        seen.update(options)
+        raise DiplokgError("not binding in a test")
+
+    monkeypatch.setattr(diplokg.serve, "make_server", fake_make_server)
+    main(["serve", "--store", "memory:", "--port", "9", "--cors", "https://app.example"])
+    assert seen["cors"] == "https://app.example"
+
+
+def test_request_body_limit_is_413(ro):
+    from diplokg.serve import MAX_BODY
+
+    assert MAX_BODY == 16 * 1024 * 1024
+    with socket_to(ro) as sock:  # announce a body over the limit, send none: refused before reading it
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: " + str(MAX_BODY + 1).encode() + b"\r\n\r\n")
+        head = b""
+        while chunk := sock.recv(4096):
+            head += chunk
+        head = head.decode("latin-1")
+    assert head.startswith("HTTP/1.1 413 "), head
+    assert "over the limit" in head and "Connection: close" in head
+    assert get(ro.endpoint + q("ASK {}"))[0] == 200  # the server is fine afterwards
+
+
+def socket_to(running):
+    import socket
+
+    host, port = running.server.server_address[:2]
+    return socket.create_connection((host, port), timeout=10)
+
+
+TRAVERSALS = [
+    "/articles/../../etc/passwd",
+    "/articles/..%2F..%2Fetc%2Fpasswd",
+    "/articles/%2e%2e/%2e%2e/etc/passwd",
+    "/articles/%252e%252e%252fetc%252fpasswd",
+    "/articles/..%5C..%5Cetc%5Cpasswd",
+    "/../../../../etc/passwd",
+    "/%2e%2e/%2e%2e/etc/passwd",
+    "/viewer/../../etc/passwd",
+    "/articles/%00",
+    "//etc/passwd",
+    "/articles/" + "%2e%2e%2f" * 20 + "etc/passwd",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_no_directory_traversal(ro, path):
+    with socket_to(ro) as sock:  # raw request: the client must not normalise the path first
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status = int(head.split()[1])
+    assert status in (400, 404), (path, head)
+    assert b"root:" not in body and b"/bin/" not in body
+
+
+INJECTIONS = ['"} ; DROP ALL ; {"', '"} } ; DROP ALL ; { {"', "'} ; DROP ALL ; {'", '> } ; DROP ALL ; { <',
+              '" . } DELETE WHERE { ?s ?p ?o } #']
+
+
+def _snapshot(store):
+    return store.count(), sorted(info.iri for info in store.articles())
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "memory"])
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_named_query_parameters_are_terms_not_text(kind, evil, tmp_path):
+    from diplokg.query import run_named
+
+    store = fill(OxigraphStore(tmp_path / "store") if kind == "oxigraph" else MemoryStore())
+    try:
+        before = _snapshot(store)
+        result = run_named(store, "meetings", {"person": evil})
+        assert result.kind == "select" and result.rows == []  # a literal that matches no one
+        assert _snapshot(store) == before
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("evil", INJECTIONS[:2])
+def test_injection_through_the_http_api_is_data(ro, evil):
+    """The server runs no named query with parameters itself: /?name=...&person=... only opens
+    the page; whatever a client sends as a query cannot update (403/400), and the store is
+    unchanged."""
+    before = _snapshot(ro.store)
+    status, _, body = get(ro.url + "?" + urllib.parse.urlencode({"name": "meetings", "person": evil}))
+    assert status == 200 and evil.encode() not in body
+    status, _, _ = get(ro.endpoint + q(f'SELECT * WHERE {{ ?s ?p "{evil}" }}'))
+    assert status == 400  # the text breaks the query: a parse error, never an update
+    status, _, _ = http("POST", ro.endpoint, data=urllib.parse.urlencode({"query": "ASK { ?s ?p ?o } ; DROP ALL"}).encode(),
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400
+    status, _, _ = update(ro.endpoint, "DROP ALL", TOKEN)
+    assert status == 403
+    assert _snapshot(ro.store) == before
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="the console script is not installed")
+def test_cli_named_query_parameter_injection(tmp_path):
+    location = tmp_path / "store"
+    with OxigraphStore(location) as store:
+        fill(store)
+        before = _snapshot(store)
+    for evil in INJECTIONS[:2]:
+        run = subprocess.run([str(SCRIPT), "query", "--name", "meetings", "--param", f"person={evil}",
+                              "--format", "json", "--store", str(location)], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        assert json.loads(run.stdout)["results"]["bindings"] == []
+    with OxigraphStore(location) as store:
+        assert _snapshot(store) == before
+
+
+def test_status_codes_and_defaults(ro):
+    from diplokg.serve import DEFAULT_HOST
+
+    assert DEFAULT_HOST == "127.0.0.1" and ro.server.allow_update is False
+    assert ro.server.query_timeout == 30.0 and ro.server.max_rows == 10_000
+    assert get(ro.url + "nope")[0] == 404
+    assert http("DELETE", ro.endpoint)[0] == 405
+    assert http("POST", ro.endpoint, data=b"x", headers={"Content-Type": "text/plain"})[0] == 415
+    assert get(ro.endpoint + q("SELEC nothing"))[0] == 400
+    assert get(ro.endpoint + q(SELECT_NAMES), Accept="image/png")[0] == 406
+    assert update(ro.endpoint, INSERT, TOKEN)[0] == 403

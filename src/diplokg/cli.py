@@ -121,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token-env", default="DIPLOKG_SERVE_TOKEN", metavar="VAR", help="environment variable holding the update token (default DIPLOKG_SERVE_TOKEN)")
     p.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds a query may run before the answer is 503 (default 30; 0 = no limit)")
     p.add_argument("--max-rows", type=int, default=10000, metavar="N", help="larger results are refused with 413 (default 10000; 0 = no limit)")
+    p.add_argument("--cors", metavar="ORIGIN", default=None,
+                   help="let web pages of ORIGIN (or * for any) read the answers; default: no CORS headers")
     p.add_argument("--quiet", "-q", action="store_true", help="do not log requests")
     return parser
 
@@ -387,7 +389,7 @@ def cmd_serve(args) -> int:
               + (" and the update token travels unencrypted" if args.allow_update else ""), file=sys.stderr)
     with _open(args) as store:
         server = make_server(store, host, args.port, allow_update=args.allow_update, token=token,
-                             timeout=args.timeout, max_rows=args.max_rows, quiet=args.quiet)
+                             timeout=args.timeout, max_rows=args.max_rows, quiet=args.quiet, cors=args.cors)
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops cleanly, like Ctrl-C
         try:
             print(f"serving {store.location} at {server.url} (SPARQL endpoint {server.url}sparql; "

@@ -46,10 +46,16 @@ Behaviour, decided once and documented here:
   (not exported, not counted).
 - Store access is guarded by a readers-writer lock: queries run concurrently, an update
   runs alone (so backends that are not thread-safe for writes stay consistent).
-- CORS: every answer to GET/HEAD and to POSTed queries carries
-  `Access-Control-Allow-Origin: *`, and OPTIONS answers preflights for queries. Updates get
-  no CORS headers and the preflight does not allow `Authorization`, so a web page in a
-  browser can read the data but cannot write through a token it does not hold.
+- CORS: off unless configured. With `cors=ORIGIN` (`--cors ORIGIN`; `*` for any page),
+  every answer to GET/HEAD and to POSTed queries carries `Access-Control-Allow-Origin:
+  ORIGIN` (and `Vary: Origin` unless it is `*`), and OPTIONS answers preflights for queries.
+  Without it no CORS header is ever sent (OPTIONS still answers 204 with `Allow`), so web
+  pages of other origins cannot read the answers. Updates never get CORS headers and the
+  preflight does not allow `Authorization`, so a web page in a browser can at most read the
+  data, never write through a token it does not hold.
+- Paths: only the routes above exist; nothing is ever read from the file system by path
+  (`/articles/ID` looks ID up among the stored articles), so `..` or percent-encoded
+  variants are just unknown pages or articles (404).
 - Binding: 127.0.0.1 by default. `is_loopback(host)` tells the CLI when to warn that the
   store is reachable from other machines (the server still starts: the host was explicit).
 """
@@ -330,8 +336,10 @@ class DiplokgServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], *, store: Store, allow_update: bool, token: str | None,
-                 timeout: float | None, max_rows: int | None, quiet: bool, max_workers: int) -> None:
+                 timeout: float | None, max_rows: int | None, quiet: bool, max_workers: int,
+                 cors: str | None = None) -> None:
         self.store = store
+        self.cors = cors.strip() if cors and cors.strip() else None
         self.allow_update = allow_update
         self._token = token
         self.query_timeout = timeout if timeout and timeout > 0 else None
@@ -432,13 +440,16 @@ def _update_function(store: Store) -> Callable[[str], None] | None:
 
 def make_server(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, allow_update: bool = False,
                 token: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
-                max_rows: int | None = DEFAULT_MAX_ROWS, quiet: bool = False, max_workers: int = 8) -> DiplokgServer:
+                max_rows: int | None = DEFAULT_MAX_ROWS, quiet: bool = False, max_workers: int = 8,
+                cors: str | None = None) -> DiplokgServer:
     """A server bound to `host:port` (port 0 picks a free one; see `server.url`), not yet
     serving: call `serve_forever()` (in a thread if you like), then `shutdown()` and
     `server_close()`. The store stays open; closing it is the caller's business.
 
     `timeout` (seconds) and `max_rows` of None or 0 mean no limit. `allow_update=True` needs
-    a non-empty `token` (clients send it as `Authorization: Bearer <token>`).
+    a non-empty `token` (clients send it as `Authorization: Bearer <token>`). `cors` is the
+    origin allowed to read answers from a browser (`*` for any); None (the default) sends no
+    CORS headers at all.
     """
     if allow_update and not token:
         raise DiplokgError("updates need a token: pass token=... (the CLI reads it from --token-env)")
@@ -449,7 +460,7 @@ def make_server(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
         server_class = type("DiplokgServer6", (DiplokgServer,), {"address_family": socket.AF_INET6})
     try:
         return server_class((host.strip("[]"), int(port)), store=store, allow_update=allow_update, token=token,
-                            timeout=timeout, max_rows=max_rows, quiet=quiet, max_workers=max_workers)
+                            timeout=timeout, max_rows=max_rows, quiet=quiet, max_workers=max_workers, cors=cors)
     except OSError as e:
         raise DiplokgError(f"cannot listen on {host}:{port}: {e.strerror or _one_line(str(e))}") from None
 
@@ -488,7 +499,15 @@ class _Handler(BaseHTTPRequestHandler):
         sys.stderr.write(f"{self.address_string()} - [{self.log_date_time_string()}] {text}\n")
 
     def _cors(self) -> bool:
+        if self.server.cors is None:
+            return False
         return self.command in ("GET", "HEAD", "OPTIONS") or getattr(self, "_is_query_post", False)
+
+    def _cors_headers(self) -> None:
+        origin = self.server.cors
+        self.send_header("Access-Control-Allow-Origin", origin)
+        if origin != "*":
+            self.send_header("Vary", "Origin")
 
     def _send(self, status: int, body: bytes, media: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -496,7 +515,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
         if self._cors():
-            self.send_header("Access-Control-Allow-Origin", "*")
+            self._cors_headers()
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         if status >= 400:
@@ -544,10 +563,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _preflight(self, methods: tuple[str, ...]) -> None:
         self.send_response(204)
         self.send_header("Allow", ", ".join(methods))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Allow-Methods", ", ".join(m for m in methods if m != "OPTIONS"))
-        self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
-        self.send_header("Access-Control-Max-Age", "600")
+        if self.server.cors is not None:
+            self._cors_headers()
+            self.send_header("Access-Control-Allow-Methods", ", ".join(m for m in methods if m != "OPTIONS"))
+            self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+            self.send_header("Access-Control-Max-Age", "600")
         self.send_header("Content-Length", "0")
         self.end_headers()
 

@@ -14,6 +14,7 @@ pyoxigraph's own N-Triples serializer (properly escaped terms, never hand-format
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -265,9 +266,78 @@ class OxigraphStore(PyoxigraphStore):
         except OSError as e:
             reason = _one_line(e)
             if "lock" in reason.lower():
-                reason = "it is locked (already open in this or another process)"
+                holder = _pid_holder(path)
+                if holder is not None and holder != os.getpid():
+                    raise StoreError(f"store {path} is in use by process {holder} (it is locked; "
+                                     "stop that process or wait for it to finish)") from None
+                where = "this process" if holder == os.getpid() else "this or another process"
+                reason = f"it is locked (already open in {where})"
             raise StoreError(f"cannot open store {path}: {reason}") from None
         super().__init__(native, str(path))
+        self._pid_file = path / PID_FILE
+        _write_pid(self._pid_file)
+
+    def close(self) -> None:
+        was_open = self._native is not None
+        super().close()
+        if was_open:
+            _remove_pid(self._pid_file)
+
+
+# -- who holds the store: a pid file beside RocksDB's LOCK ------------------------------------
+# RocksDB's LOCK (an fcntl lock, released by the kernel when the process dies, even by SIGKILL)
+# is what keeps a second process out; `diplokg.pid` only names the holder in the error. It is
+# written after the lock is taken and removed on close; a stale one (the holder was killed) is
+# ignored because its process is gone, and overwritten by the next opener.
+
+PID_FILE = "diplokg.pid"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    except OSError:
+        return False
+    try:  # a zombie has released its locks
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _pid_holder(path: Path) -> int | None:
+    """The live process named in the store's pid file, or None (no file, garbage, stale)."""
+    try:
+        pid = int((path / PID_FILE).read_text(encoding="ascii").strip())
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return pid if _pid_alive(pid) else None
+
+
+def _write_pid(pid_file: Path) -> None:
+    tmp = pid_file.with_name(f"{PID_FILE}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(f"{os.getpid()}\n", encoding="ascii")
+        os.replace(tmp, pid_file)
+    except OSError:  # read-only directory and the like: the lock alone still protects the store
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+def _remove_pid(pid_file: Path) -> None:
+    try:
+        if pid_file.read_text(encoding="ascii").strip() == str(os.getpid()):
+            pid_file.unlink()
+    except (OSError, UnicodeDecodeError):
+        pass
 
 
 class OxigraphMemoryStore(PyoxigraphStore):

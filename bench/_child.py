@@ -1,0 +1,373 @@
+"""Child processes of the benchmarks (run by bench_*.py, each in a fresh interpreter so that its
+peak RSS and load time are its own). Usage: python bench/_child.py MODE ARGS...; prints one
+JSON object on its last stdout line.
+
+Modes (NLP):
+  raw-model CORPUS [n_process]   nlp.pipe over every paragraph of every article, model pipes +
+                                 our entity ruler only (what extract.components.parse runs first)
+  raw-full CORPUS                nlp.pipe over whole texts, the full pipeline (model, ruler and
+                                 diplokg's components) in one pass
+  extract CORPUS                 diplokg.extract.extract_many (parse per article + dataclasses)
+  breakdown CORPUS STORE         diplokg's ingest loop, each stage timed separately
+Modes (no NLP):
+  synthetic-ingest N STORE [seed] pipeline.ingest into an on-disk store, extraction replaced by the
+                                 corpus generator's planned extractions
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent / "src"))
+sys.path.insert(0, str(BENCH))
+
+
+def articles(corpus: str):
+    from diplokg.read import read_articles
+
+    return list(read_articles([corpus]))
+
+
+def load():
+    t = time.perf_counter()
+    from diplokg.nlp import load_nlp
+
+    nlp = load_nlp()
+    return nlp, time.perf_counter() - t
+
+
+def raw_model(corpus: str, n_process: str = "1") -> dict:
+    from diplokg.extract.components import STAGES, paragraphs
+
+    arts = articles(corpus)
+    nlp, load_s = load()
+    model = [n for n in nlp.pipe_names if n not in STAGES]
+    paras = [p for a in arts for p in paragraphs(a.text)]
+    t = time.perf_counter()
+    tokens = 0
+    with nlp.select_pipes(enable=model):
+        for doc in nlp.pipe(paras, n_process=int(n_process)):
+            tokens += len(doc)
+    loop = time.perf_counter() - t
+    return {"load_s": load_s, "loop_s": loop, "tokens": tokens, "articles": len(arts), "paragraphs": len(paras),
+            "pipes": model}
+
+
+def raw_full(corpus: str) -> dict:
+    arts = articles(corpus)
+    nlp, load_s = load()
+    t = time.perf_counter()
+    tokens = 0
+    for doc in nlp.pipe((a.text for a in arts)):
+        tokens += len(doc)
+    loop = time.perf_counter() - t
+    return {"load_s": load_s, "loop_s": loop, "tokens": tokens, "articles": len(arts), "pipes": nlp.pipe_names}
+
+
+def extract(corpus: str) -> dict:
+    from diplokg.extract import extract_many
+
+    arts = articles(corpus)
+    nlp, load_s = load()
+    t = time.perf_counter()
+    n = sum(len(x.events) for x in extract_many(arts, nlp))
+    return {"load_s": load_s, "loop_s": time.perf_counter() - t, "events": n, "articles": len(arts)}
+
+
+def breakdown(corpus: str, store_dir: str, fast: str = "0") -> dict:
+    """The body of pipeline.ingest + extract.components.parse, one timer per stage
+    (`fast` = "1": same_events_fast from bench/prototypes.py instead of the shipped one)."""
+    from spacy.tokens import Doc
+
+    from diplokg.extract import extraction_from_doc
+    from diplokg.extract.components import STAGES, paragraphs
+    from diplokg.pipeline import ensure_ontology, same_events
+    from diplokg.rdf import iris
+
+    if fast == "1":
+        from prototypes import same_events_fast as same_events
+    from diplokg.rdf.mapping import article_graph
+    from diplokg.stores import open_store
+
+    arts = articles(corpus)
+    nlp, load_s = load()
+    store = open_store(store_dir)
+    ensure_ontology(store)
+    model = [n for n in nlp.pipe_names if n not in STAGES]
+    timers = {k: 0.0 for k in ("hash_check", "select_pipes", "model_pipe", "from_docs", *STAGES,
+                               "extraction_from_doc", "same_events", "article_graph", "put_article")}
+    pc = time.perf_counter
+    tokens = quads = 0
+    t_all = pc()
+    for a in arts:
+        t = pc()
+        store.article_hash(str(iris.article_iri(a.id)))
+        timers["hash_check"] += pc() - t
+        t = pc()
+        ctx = nlp.select_pipes(enable=model)
+        timers["select_pipes"] += pc() - t
+        t = pc()
+        docs = list(nlp.pipe(paragraphs(a.text)))
+        timers["model_pipe"] += pc() - t
+        t = pc()
+        ctx.restore()
+        timers["select_pipes"] += pc() - t
+        t = pc()
+        doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+        doc.user_data["published"] = a.published
+        timers["from_docs"] += pc() - t
+        tokens += len(doc)
+        for name in STAGES:
+            t = pc()
+            doc = nlp.get_pipe(name)(doc)
+            timers[name] += pc() - t
+        t = pc()
+        x = extraction_from_doc(a, doc)
+        timers["extraction_from_doc"] += pc() - t
+        t = pc()
+        same = same_events(x, store)
+        timers["same_events"] += pc() - t
+        t = pc()
+        g = article_graph(x, iris.DEFAULT_BASE, same)
+        timers["article_graph"] += pc() - t
+        quads += len(g)
+        t = pc()
+        store.put_article(str(g.identifier), g, a.content_hash)
+        timers["put_article"] += pc() - t
+    total = pc() - t_all
+    store.close()
+    return {"load_s": load_s, "loop_s": total, "timers": timers, "tokens": tokens, "quads": quads, "articles": len(arts)}
+
+
+def synthetic_ingest(n: str, store_dir: str, seed: str = "0", patched: str = "1") -> dict:
+    """pipeline.ingest (hash check, same_events, mapping, put_article) without the NLP: the
+    extraction step returns what the generator planted. For peak memory and the store-side
+    cost of ingest at sizes the NLP cannot reach here."""
+    import corpus
+
+    import diplokg.extract as extract_mod
+    from diplokg.pipeline import ingest
+    from diplokg.stores import open_store
+
+    if patched == "1":
+        import prototypes
+
+        prototypes.patch(same_events=True)
+    count = int(n)
+    planned = {}
+
+    def fake_extract_many(arts, nlp=None):
+        for a in arts:
+            yield planned.pop(a.id)
+
+    extract_mod.extract_many = fake_extract_many
+
+    def stream():
+        for i in range(count):
+            a, x = corpus.make_article(i, int(seed))
+            planned[a.id] = x
+            yield a
+
+    gen_t = 0.0
+    marks = {}
+    t0 = time.perf_counter()
+    store = open_store(store_dir)
+    done = [0]
+
+    def on_article(article, outcome):
+        done[0] += 1
+        if done[0] in (1000, 5000, 10000, 20000, 50000, count):
+            marks[done[0]] = time.perf_counter() - t0
+
+    report = ingest(stream(), store, on_article=on_article)
+    total = time.perf_counter() - t0
+    triples = store.count()
+    store.close()
+    import resource
+
+    return {"loop_s": total, "gen_s": gen_t, "added": len(report.added), "triples": triples, "marks": marks,
+            "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def same_events_scaling(seed: str = "1", checkpoints: str = "500,1000,2000,4000", probe: str = "20") -> dict:
+    """Stores grown from planned extractions (mapping + put_article, no NLP); at each
+    checkpoint, the shipped and the prototype same_events on `probe` new articles and on
+    `probe` re-reported ones (copies of stored articles under new ids: their events match)."""
+    import dataclasses
+    import tempfile
+
+    import corpus
+    from prototypes import same_events_fast
+
+    from diplokg.pipeline import ensure_ontology, same_events
+    from diplokg.rdf.mapping import article_graph
+    from diplokg.stores import open_store
+
+    k = int(probe)
+    store = open_store(tempfile.mkdtemp(prefix="diplokg-bench-se-"))
+    ensure_ontology(store)
+    rows, stored = [], 0
+    for cp in (int(x) for x in checkpoints.split(",")):
+        for x in corpus.generate_extractions(cp - stored, int(seed), start=stored):
+            g = article_graph(x)
+            store.put_article(str(g.identifier), g, x.article.content_hash)
+        stored = cp
+        new = list(corpus.generate_extractions(k, int(seed), start=10_000_000))
+        old = list(corpus.generate_extractions(k, int(seed), start=0))
+        dup = [dataclasses.replace(x, article=dataclasses.replace(x.article, id=x.article.id + "-again")) for x in old]
+        probe_set = new + dup
+        t = time.perf_counter()
+        a = [same_events(x, store) for x in probe_set]
+        shipped = time.perf_counter() - t
+        t = time.perf_counter()
+        b = [same_events_fast(x, store) for x in probe_set]
+        fast_t = time.perf_counter() - t
+        rows.append({"articles": cp, "shipped_ms": shipped / len(probe_set) * 1000, "fast_ms": fast_t / len(probe_set) * 1000,
+                     "same": a == b, "matches": sum(len(r) for r in a)})
+        print(rows[-1], file=sys.stderr, flush=True)
+    store.close()
+    return {"rows": rows}
+
+
+# -- store side --------------------------------------------------------------------------
+
+
+def bulk_load(path: str, store_dir: str, how: str = "bulk_load") -> dict:
+    """Raw pyoxigraph: load the file into a fresh on-disk store (bulk_load, or load = transactional)."""
+    import pyoxigraph as ox
+
+    fmt = ox.RdfFormat.N_QUADS if path.endswith((".nq", ".nquads")) else ox.RdfFormat.TRIG
+    t = time.perf_counter()
+    store = ox.Store(store_dir)
+    getattr(store, how)(path=path, format=fmt)
+    store.flush()
+    n = len(store)
+    del store
+    return {"loop_s": time.perf_counter() - t, "quads": n}
+
+
+def import_fast(path: str, store_dir: str, bulk: str = "0") -> dict:
+    """bench/prototypes.import_fast through diplokg's store API (open_store)."""
+    from prototypes import import_fast as run
+
+    from diplokg.stores import open_store
+
+    t = time.perf_counter()
+    store = open_store(store_dir)
+    n = run(store, path, bulk=bulk == "1")
+    store.close()
+    return {"loop_s": time.perf_counter() - t, "articles": n}
+
+
+def db_size_after_reopen(store_dir: str) -> dict:
+    """Open and close the store (RocksDB drops its obsolete write-ahead log on open)."""
+    import pyoxigraph as ox
+
+    store = ox.Store(store_dir)
+    store.flush()
+    del store
+    size = sum(p.stat().st_size for p in Path(store_dir).rglob("*") if p.is_file())
+    return {"loop_s": 0.0, "bytes": size}
+
+
+def raw_export(store_dir: str, fmt: str, out: str) -> dict:
+    """Raw pyoxigraph: dump the whole store (every named graph, ontology included) as N-Quads
+    or TriG; for Turtle, the union of the graphs (one CONSTRUCT), which is what ttl export means."""
+    import pyoxigraph as ox
+
+    t = time.perf_counter()
+    store = ox.Store.read_only(store_dir)
+    if fmt == "ttl":
+        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        with open(out, "wb") as fh:
+            ox.serialize(triples, fh, format=ox.RdfFormat.TURTLE)
+    else:
+        store.dump(out, format={"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[fmt])
+    return {"loop_s": time.perf_counter() - t}
+
+
+def query_cases(native) -> list[tuple[str, str, dict]]:
+    from diplokg.query import named_queries
+
+    busiest = next(iter(native.query(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/diplokg/ontology#Meeting> ; "
+        "<https://w3id.org/diplokg/ontology#participant> ?p . ?p a <https://w3id.org/diplokg/ontology#Person> } "
+        "GROUP BY ?p ORDER BY DESC(?n) LIMIT 1", use_default_graph_as_union=True)))["p"].value
+    return [(name, name, {}) for name in sorted(named_queries())] + [
+        ("meetings(person=busiest)", "meetings", {"person": f"<{busiest}>"})]
+
+
+def query_labels(store_dir: str) -> dict:
+    import pyoxigraph as ox
+
+    native = ox.Store.read_only(store_dir)
+    return {"loop_s": 0.0, "labels": [c[0] for c in query_cases(native)]}
+
+
+def query_one(store_dir: str, label: str, budget: str = "20", max_reps: str = "30", mem_gib: str = "6") -> dict:
+    """One named query through diplokg (query.run_named: parameters bound, every row turned into
+    rdflib terms) and the same SPARQL text straight on the store's pyoxigraph Store (every
+    solution's values read), interleaved, after one warm-up each; until `budget` seconds or
+    `max_reps` runs. The address space is capped at `mem_gib` GiB (the machine is shared)."""
+    import resource
+
+    import pyoxigraph as ox
+
+    limit = int(float(mem_gib) * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from diplokg.query import named_queries, parse_value, run_named
+    from diplokg.stores import open_store
+
+    store = open_store(store_dir)
+    native = getattr(store, "native", None)
+    if native is None:
+        raise SystemExit("this store backend exposes no pyoxigraph Store (.native)")
+    _label, name, params = next(c for c in query_cases(native) if c[0] == label)
+    sparql = named_queries()[name].sparql
+    subs = {ox.Variable(k): ox.NamedNode(parse_value(v)) for k, v in params.items()} or None
+    pc = time.perf_counter
+
+    def via_diplokg():
+        return len(run_named(store, name, params).rows)
+
+    def direct():
+        res = native.query(sparql, use_default_graph_as_union=True, substitutions=subs)
+        variables = res.variables
+        return sum(1 for sol in res if [sol[v] for v in variables] is not None)
+
+    t = pc()
+    direct_rows = direct()
+    first_direct = pc() - t
+    t = pc()
+    rows = via_diplokg()
+    first_diplokg = pc() - t
+    d_times, o_times = [], []
+    t_start = pc()
+    if first_direct + first_diplokg > float(budget):  # too slow to repeat: the first runs are the sample
+        d_times, o_times = [first_diplokg], [first_direct]
+    while len(d_times) < int(max_reps) and (pc() - t_start < float(budget) or len(d_times) < 2):
+        t = pc()
+        via_diplokg()
+        d_times.append(pc() - t)
+        t = pc()
+        direct()
+        o_times.append(pc() - t)
+    triples = store.count()
+    store.close()
+    return {"loop_s": pc() - t_start, "rows": rows, "direct_rows": direct_rows, "diplokg": d_times, "direct": o_times,
+            "first": [first_direct, first_diplokg], "triples": triples}
+
+
+MODES = {"raw-model": raw_model, "raw-full": raw_full, "extract": extract, "breakdown": breakdown,
+         "synthetic-ingest": synthetic_ingest, "same-events-scaling": same_events_scaling,
+         "bulk-load": bulk_load, "import-fast": import_fast, "reopen-size": db_size_after_reopen, "raw-export": raw_export,
+         "query-labels": query_labels, "query-one": query_one}
+
+if __name__ == "__main__":
+    mode, *args = sys.argv[1:]
+    result = MODES[mode](*args)
+    print(json.dumps(result))
