@@ -170,6 +170,16 @@ def _state_before(ts: TitleSpan, index: EntityIndex, text: str) -> str | None:
     return states[-1].key if states else None
 
 
+def _other_state(mirror: TitleSpan, index: EntityIndex, gaz: Gazetteer) -> str | None:
+    """The most named state other than the mirrored official's."""
+    mine = mirror.of or index.home_country
+    counts = {}
+    for m in index.mentions + index.demonym_mentions:
+        if m.type == "Country" and m.key != mine:
+            counts[m.key] = counts.get(m.key, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
 def _usual_state(ts: TitleSpan, index: EntityIndex) -> str | None:
     """'el secretario de Estado' with no state named: the state the title usually means,
     when the article names that state at all."""
@@ -249,7 +259,10 @@ def positions_from_titles(titles: list[TitleSpan], index: EntityIndex, text: str
             mirror = _mirrored(ts, titles)
             if mirror is None:
                 continue
-            title = mirror.title if mirror.of is None or mirror.of != ts.of else mirror.title
+            title = mirror.title
+            if ts.of is None:
+                # "su par Vikram Seshadri": the other state the article is about
+                ts.of = _other_state(mirror, index, gaz)
         of = ts.of
         if of is None and ts.base is not None and ts.base.of in ("Country", "any"):
             # "16 funcionarios venezolanos, entre ellos el ministro de Defensa, X": the state
