@@ -406,36 +406,7 @@ class DiplokgServer(ThreadingHTTPServer):
         return box.get("value")
 
     def apply_update(self, sparql: str) -> None:
-        update = _update_function(self.store)
-        if update is None:
-            raise _HTTPError(501, f"the {self.store.name!r} store backend does not support SPARQL Update")
-        self.run(lambda: update(sparql), write=True)
-
-
-def _update_function(store: Store) -> Callable[[str], None] | None:
-    """How to run a SPARQL Update on `store`: its own `update` method when the backend has
-    one, else the Oxigraph engine of Oxigraph-backed stores; None when neither exists."""
-    own = getattr(store, "update", None)
-    if callable(own):
-        return own
-    try:
-        from .stores.oxigraph import PyoxigraphStore
-    except ImportError:  # pragma: no cover - backend layout changed
-        return None
-    if not isinstance(store, PyoxigraphStore):
-        return None
-
-    def update(sparql: str) -> None:
-        try:
-            store.native.update(sparql)
-        except SyntaxError as e:
-            raise QueryError(f"invalid SPARQL update: {_one_line(e)}") from None
-        except (RuntimeError, ValueError, TypeError) as e:
-            raise QueryError(f"update failed: {_one_line(e)}") from None
-        except OSError as e:
-            raise StoreError(f"cannot write to store {store.location}: {_one_line(e)}") from None
-
-    return update
+        self.run(lambda: self.store.update(sparql), write=True)
 
 
 def make_server(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, allow_update: bool = False,

@@ -20,6 +20,8 @@ from typing import Literal as TypingLiteral
 import rdflib
 from rdflib.term import Node
 
+from ..rdf.vocab import DCTERMS, DIP
+
 ONTOLOGY_GRAPH = "https://w3id.org/diplokg/ontology"
 
 PutOutcome = TypingLiteral["added", "unchanged", "replaced"]
@@ -148,3 +150,16 @@ class Store(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.location}>"
+
+
+# Article graphs are the named graphs whose article node carries dip:contentHash; every
+# backend that speaks SPARQL counts and lists them with these two queries.
+COUNT_ARTICLE_TRIPLES = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{DIP.contentHash}> ?h . ?s ?p ?o }} }}"
+LIST_ARTICLES = f"""
+SELECT ?g ?n ?title ?issued WHERE {{
+  {{ SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g }}
+  GRAPH ?g {{ ?g <{DIP.contentHash}> ?hash }}
+  OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.title}> ?title }} }}
+  OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.issued}> ?issued }} }}
+}}
+"""

@@ -22,8 +22,17 @@ import rdflib
 from rdflib import URIRef
 
 from ..errors import QueryError, StoreError
-from ..rdf.vocab import DCTERMS, DEFAULT_BASE, DIP, PREFIXES
-from .base import ONTOLOGY_GRAPH, ArticleInfo, PutOutcome, QueryResult, Store, article_infos
+from ..rdf.vocab import DEFAULT_BASE, DIP, PREFIXES
+from .base import (
+    COUNT_ARTICLE_TRIPLES,
+    LIST_ARTICLES,
+    ONTOLOGY_GRAPH,
+    ArticleInfo,
+    PutOutcome,
+    QueryResult,
+    Store,
+    article_infos,
+)
 from .terms import from_ox, graph_to_quads, quad_triple, value_to_ox
 
 DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; git ignores .diplokg/
@@ -31,16 +40,7 @@ DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; gi
 _CONTENT_HASH = ox.NamedNode(str(DIP.contentHash))
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 
-# Article graphs are the named graphs whose article node carries dip:contentHash.
-_COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{DIP.contentHash}> ?h . ?s ?p ?o }} }}"
-_ARTICLES = f"""
-SELECT ?g ?n ?title ?issued WHERE {{
-  {{ SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g }}
-  GRAPH ?g {{ ?g <{DIP.contentHash}> ?hash }}
-  OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.title}> ?title }} }}
-  OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.issued}> ?issued }} }}
-}}
-"""
+_COUNT, _ARTICLES = COUNT_ARTICLE_TRIPLES, LIST_ARTICLES
 
 
 def _one_line(error: BaseException) -> str:

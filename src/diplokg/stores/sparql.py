@@ -62,8 +62,17 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import QueryError, StoreError
-from ..rdf.vocab import DCTERMS, DIP
-from .base import ONTOLOGY_GRAPH, ArticleInfo, PutOutcome, QueryResult, Store, article_infos
+from ..rdf.vocab import DIP
+from .base import (
+    COUNT_ARTICLE_TRIPLES,
+    LIST_ARTICLES,
+    ONTOLOGY_GRAPH,
+    ArticleInfo,
+    PutOutcome,
+    QueryResult,
+    Store,
+    article_infos,
+)
 from .oxigraph import _bind_prefixes, _one_line
 from .sparqltext import inject_values, query_form
 from .terms import RDF_LANGSTRING, XSD_STRING, from_ox, graph_to_quads
@@ -77,14 +86,7 @@ _NT = {"application/n-triples", "text/plain", "text/x-nquads", "application/n-qu
 
 SKOLEM_BASE = "https://w3id.org/diplokg/.well-known/genid/"
 
-_COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g <{DIP.contentHash}> ?h . ?s ?p ?o }} }}"
-_ARTICLES = f"""
-SELECT ?g ?n ?title ?issued WHERE {{
-  {{ SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g }}
-  GRAPH ?g {{ ?g <{DIP.contentHash}> ?hash }}
-  OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.title}> ?title }} }}
-  OPTIONAL {{ GRAPH ?g {{ ?g <{DCTERMS.issued}> ?issued }} }}
-}}"""
+_COUNT, _ARTICLES = COUNT_ARTICLE_TRIPLES, LIST_ARTICLES
 _DATASET = (
     f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?g <{DIP.contentHash}> ?h }} GRAPH ?g {{ ?s ?p ?o }} }}"
 )
