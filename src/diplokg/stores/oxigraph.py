@@ -132,6 +132,17 @@ class PyoxigraphStore(Store):
             raise StoreError(f"cannot store graph <{graph_iri}>: {_one_line(e)}") from None
         self._replace(node, quads)
 
+    def bulk_import(self, path, fmt: str) -> None:
+        """pyoxigraph's bulk loader for a whole export file (no transaction: used on an
+        empty store only, after the file has been checked)."""
+        formats = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
+        try:
+            self.native.bulk_load(path=str(path), format=formats[fmt])
+        except (SyntaxError, ValueError) as e:
+            raise StoreError(f"cannot load {path}: {_one_line(e)}") from None
+        except OSError as e:
+            raise StoreError(f"cannot write to store {self.location}: {_one_line(e)}") from None
+
     def update(self, sparql: str) -> None:
         try:
             self.native.update(sparql)
