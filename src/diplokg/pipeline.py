@@ -112,14 +112,16 @@ def same_events(extraction: Extraction, store: Store, base: str = iris.DEFAULT_B
         date = event.time.value if event.time else None
         place = event.destination if event.type == "Visit" else event.location
         place_prop = DIP.destination if event.type == "Visit" else DIP.location
-        values = " ".join(m.n3() for m in members)
-        # `!=` conjunctions rather than NOT IN, which overflows Virtuoso 7's stack inside NOT EXISTS
+        listed = ", ".join(m.n3() for m in members)
+        # The participants come first, so the engine starts from their index entries rather
+        # than from every stored event of the type (which made an ingest quadratic).
+        # `!=` conjunctions rather than NOT IN, which overflows Virtuoso 7's stack inside NOT EXISTS.
         query = f"""
             SELECT DISTINCT ?e ?date ?place WHERE {{
+              ?e {DIP.participant.n3()} {listed} .
               GRAPH ?g {{ ?e a {DIP[event.type].n3()} ; {DIP.status.n3()} {STATUS[event.status].n3()} }}
               FILTER(?g != {this_graph.n3()})
               FILTER NOT EXISTS {{ ?e {DIP.participant.n3()} ?other . FILTER({" && ".join("?other != " + m.n3() for m in members)}) }}
-              FILTER NOT EXISTS {{ VALUES ?p {{ {values} }} FILTER NOT EXISTS {{ ?e {DIP.participant.n3()} ?p }} }}
               OPTIONAL {{ ?e {DIP.date.n3()} ?date }}
               OPTIONAL {{ ?e {place_prop.n3()} ?place }}
             }} ORDER BY ?e"""
