@@ -612,3 +612,17 @@ def test_named_ministers_of_an_organization_are_not_an_earlier_pair(nlp):
                  "Unión Europea firmarán el lunes un acuerdo con la Alianza del Pacífico.")
     [signing] = events(x, "AgreementSigning", "planned")
     assert labels(x, signing.participants) == {"Unión Europea", "Alianza del Pacífico"}
+
+
+def test_a_host_city_gives_an_unqualified_title_its_state(nlp):
+    x = run(nlp, "El presidente de Chile, Mario Vial Soto, viajará a Madrid la próxima semana, donde se "
+                 "reunirá con el rey Felipe VI.")
+    posts = {(label(x, p.holder), label(x, p.of)) for p in x.positions}
+    assert ("Felipe VI", "España") in posts
+
+
+def test_an_expelled_envoys_state_is_the_target(nlp):
+    x = run(nlp, "El Gobierno de Chile declaró persona non grata al embajador de Bolivia en Santiago, "
+                 "Raúl Quispe Mamani.")
+    [downgrade] = events(x, "RelationsDowngrade")
+    assert "Bolivia" in labels(x, downgrade.counterparts)

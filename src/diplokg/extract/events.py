@@ -349,6 +349,10 @@ class EventExtractor:
                     agents = [a for a in agents if a.startswith("person/")]
                 if obj_role or spec["type"] in ("Meeting", "Invitation", "Criticism", "Sanction", "RelationsDowngrade"):
                     d.add(agents, obj_role or "participant")
+                if spec["type"] == "RelationsDowngrade":
+                    # "expulsó al embajador de Venezuela": the envoy's state is the target too
+                    d.add([p.of for p in self.positions if p.holder in agents and p.of and p.of.startswith("country/")],
+                          obj_role or "counterpart")
         objects = [c for c in tok.children if c.dep_ == "obj"]
         for host in [tok, *objects]:  # "firmarán un acuerdo con la Alianza del Pacífico"
             for c in self.complements(host, ("con", "contra")):

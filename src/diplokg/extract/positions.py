@@ -162,12 +162,19 @@ _HOLDER_GAP = (
 
 
 def _state_before(ts: TitleSpan, index: EntityIndex, text: str) -> str | None:
+    """The state named just before the title in its sentence, when no other official stands
+    between; or the state of a place named after the last official ("viajará a Madrid, donde
+    se reunirá con el rey Felipe VI": Spain)."""
     start = max(text.rfind(". ", 0, ts.start), text.rfind("\n", 0, ts.start)) + 1
-    before = [m for m in index.mentions + index.demonym_mentions if start <= m.start and m.end <= ts.start]
-    if any(m.type == "Person" for m in before):
-        return None  # another official stands between: the state may be theirs
-    states = [m for m in before if m.type == "Country"]
-    return states[-1].key if states else None
+    before = sorted((m for m in index.mentions + index.demonym_mentions if start <= m.start and m.end <= ts.start),
+                    key=lambda m: m.start)
+    last_person = max((m.end for m in before if m.type == "Person"), default=-1)
+    if last_person < 0:
+        states = [m.key for m in before if m.type == "Country"]
+        if states:
+            return states[-1]
+    places = [m.country for m in before if m.type == "Place" and m.country and m.start > last_person]
+    return places[-1] if places else None
 
 
 def _other_state(mirror: TitleSpan, index: EntityIndex, gaz: Gazetteer) -> str | None:
