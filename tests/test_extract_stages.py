@@ -626,3 +626,31 @@ def test_an_expelled_envoys_state_is_the_target(nlp):
                  "Raúl Quispe Mamani.")
     [downgrade] = events(x, "RelationsDowngrade")
     assert "Bolivia" in labels(x, downgrade.counterparts)
+
+
+def test_presidents_of_two_states_on_the_phone(nlp):
+    x = run(nlp, "Los presidentes de Brasil y Argentina conversaron por teléfono este lunes sobre el comercio.")
+    [call] = events(x, "PhoneCall")
+    assert labels(x, call.participants) == {"Brasil", "Argentina"}
+
+
+def test_a_package_of_sanctions_has_its_imposer(nlp):
+    x = run(nlp, "La Unión Europea aprobó este martes un nuevo paquete de sanciones contra Rusia.")
+    [sanction] = events(x, "Sanction")
+    assert labels(x, sanction.actors) == {"Unión Europea"} and labels(x, sanction.counterparts) == {"Rusia"}
+
+
+def test_an_extended_invitation_names_the_invitee_and_plans_no_trip(nlp):
+    x = run(nlp, "El canciller de Paraguay, Rubén Ortiz Lezcano, extendió una invitación a su homólogo de Uruguay, "
+                 "Mario Lobos Ferrer, para visitar Asunción en julio. Ambos países iniciaron en mayo una ronda de negociaciones.")
+    [invitation] = events(x, "Invitation")
+    assert labels(x, invitation.counterparts) == {"Mario Lobos Ferrer"}
+    assert not events(x, "Visit")
+    [negotiation] = events(x, "Negotiation")
+    assert labels(x, negotiation.participants) == {"Paraguay", "Uruguay"}
+
+
+def test_recalling_an_envoy_targets_the_host_state(nlp):
+    x = run(nlp, "El Gobierno de Chile llamó a consultas a su embajador en Israel.")
+    [downgrade] = events(x, "RelationsDowngrade")
+    assert "Israel" in labels(x, downgrade.counterparts) and downgrade.location is None

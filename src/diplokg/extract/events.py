@@ -104,7 +104,8 @@ class EventExtractor:
             holders = list(dict.fromkeys(p.holder for p in cands))
             if len(holders) == 1:
                 refs.append(Span(ts.start, ts.end, "Person", self.text[ts.start : ts.end], "title-ref", holders[0]))
-            elif not holders and ts.of and not ts.counterpart_word and ts.base and ts.base.of != "InternationalOrganization":
+            elif not holders and ts.of and not ts.counterpart_word and ts.base and ts.base.of != "InternationalOrganization" \
+                    and not _plural_title(self.text[ts.start : ts.end], ts):
                 # "el canciller chileno" with no named holder: the state acts.
                 refs.append(Span(ts.start, ts.end, "Country", self.text[ts.start : ts.end], "title-ref", ts.of))
         return refs
@@ -137,7 +138,8 @@ class EventExtractor:
             # "ambos", "los cancilleres": the pair named before; "los ministros de la UE" names its own
             for anaphor in PLURAL_ANAPHORS:
                 if phrase.startswith(anaphor):
-                    found = self._plural_antecedent(tok.idx, persons_only=bool(_PERSON_NOUNS.search(phrase)))
+                    found = self._plural_antecedent(tok.idx, persons_only=bool(_PERSON_NOUNS.search(phrase)),
+                                                    states_only=bool(_STATE_NOUNS.search(phrase)))
                     if found:
                         return found
         return agents
@@ -166,11 +168,16 @@ class EventExtractor:
                     return t
         return None
 
-    def _plural_antecedent(self, pos: int, persons_only: bool = False) -> list[str]:
+    def _plural_antecedent(self, pos: int, persons_only: bool = False, states_only: bool = False) -> list[str]:
         """'ambos', 'los cancilleres': the persons of the last event, else the last two persons named."""
         for d in reversed(self.drafts):
             if d.start < pos:
                 persons = [k for k in d.participants if k.startswith("person/")]
+                if len(persons) >= 2 and states_only:
+                    # "ambos países" after two officials: their states
+                    states = list(dict.fromkeys(self._state_of(p) for p in persons if self._state_of(p)))
+                    if len(states) >= 2:
+                        return states
                 if len(persons) >= 2:
                     return persons
                 if not persons_only and not persons and len(d.participants) >= 2:
@@ -286,7 +293,12 @@ class EventExtractor:
                 return True
             if plemma in MODAL and cur.dep_ in ("xcomp", "ccomp", "obj"):
                 return True
-            if plemma == "invitar" and cur.dep_ in ("xcomp", "ccomp", "obl", "advcl") and _lemma(trigger) != "invitar":
+            if any(_lemma(c).startswith("invitaci") for c in parent.children if c.dep_ == "obj") and plemma not in ACCEPT \
+                    and cur.dep_ in ("advcl", "xcomp", "obl") and _lemma(trigger) not in ("invitar", "invitación"):
+                return True  # "extendió una invitación ... para visitar Asunción": only proposed
+            proposed_trip = (VERBS.get(_lemma(trigger), {}).get("type") or NOUNS.get(trigger.lower_)) == "Visit"
+            if (plemma == "invitar" or plemma.startswith("invitaci") and proposed_trip and _lemma(parent.head) not in ACCEPT) and \
+                    cur.dep_ in ("xcomp", "ccomp", "obl", "advcl", "acl", "nmod") and _lemma(trigger) not in ("invitar", "invitación"):
                 return True  # "invitó a visitar": the trip is only proposed
             cur = parent
         for c in verb.children:
@@ -358,6 +370,11 @@ class EventExtractor:
             for c in self.complements(host, ("con", "contra")):
                 d.add(self.token_agents(c), "counterpart" if spec.get("subject_role") == "actor" else "participant")
         self._places(d, tok, tok, spec)
+        if spec["type"] == "RelationsDowngrade" and d.location and any(self._own_envoy(c) for c in tok.children):
+            state = d.location if d.location.startswith("country/") else None
+            if state:
+                d.add([state], "counterpart")  # "llamó a consultas a su embajador en Israel"
+                d.location = None
         if spec.get("needs_destination") and not d.destination:
             return
         if spec["type"] == "Invitation":
@@ -430,7 +447,10 @@ class EventExtractor:
         elif etype == "Invitation":
             if tok.dep_ not in ("obj",) and not self._relative_light_verb(tok):
                 return
-        if etype in ("Sanction",) and _lemma(head) not in ("imponer", "aplicar", "anunciar", "adoptar", "decretar", "aprobar"):
+        imposing = ("imponer", "aplicar", "anunciar", "adoptar", "decretar", "aprobar", "ampliar", "endurecer")
+        if etype == "Sanction" and _lemma(head) in ("paquete", "ronda", "serie", "conjunto") and head.head is not head:
+            head = head.head  # "aprobó un nuevo paquete de sanciones"
+        if etype in ("Sanction",) and _lemma(head) not in imposing:
             return
         verb = head if head.pos_ in ("VERB", "AUX") else tok
         if verb is tok and head.pos_ in ("VERB", "AUX"):
@@ -446,7 +466,8 @@ class EventExtractor:
             verb, light = relative, True
         d = self._draft(etype, tok, verb, sent_no)
         accepted = _lemma(verb) in ACCEPT
-        if light and verb is not tok and tok.dep_ in ("obj", "nsubj", "nsubj:pass", "obl", "xcomp"):
+        in_container = tok.dep_ == "nmod" and _lemma(tok.head) in ("paquete", "ronda", "serie", "conjunto")
+        if light and verb is not tok and (tok.dep_ in ("obj", "nsubj", "nsubj:pass", "obl", "xcomp") or in_container):
             subj = self.subject_agents(verb)
             if etype == "Invitation" and accepted:
                 d.add(subj, "counterpart")
@@ -479,6 +500,10 @@ class EventExtractor:
             for m in self.index.mentions:
                 if left <= m.start and m.end <= right and m.type == "InternationalOrganization" and m.key not in d.participants:
                     d.add([m.key])
+        if etype == "Invitation" and not accepted and verb is not tok:
+            for host in (verb, tok):  # "extendió una invitación a su homólogo, X"
+                for c in self.complements(host, ("a", "al")):
+                    d.add(self.token_agents(c), "counterpart")
         if etype == "Invitation" and accepted:
             earlier = next((p for p in reversed(self.drafts) if p.type == "Invitation" and d.sentence - p.sentence <= 2), None)
             if earlier is not None:
@@ -879,8 +904,15 @@ def _inherit_places(drafts: list[Draft]) -> None:
         d.location = where
 
 
+_STATE_NOUNS = re.compile(r"\b(?:países|gobiernos|estados|naciones|partes)\b")
 _PERSON_NOUNS = re.compile(r"\b(?:ministr[oa]s|cancilleres|mandatarios|president[ea]s|jefes|jefas|autoridades|funcionarios)\b")
 _DEADLINE = re.compile(r"(?:antes\s+de|hasta)\b", re.I)
+
+
+def _plural_title(surface: str, ts) -> bool:
+    """'los presidentes de Brasil y Argentina' stands for the states it names, not for one."""
+    word = surface.split()[0].lower()
+    return word.endswith("s") and ts.base is not None and word != ts.base.title.split()[0]
 
 
 def _inherit_dates(drafts: list[Draft]) -> None:
