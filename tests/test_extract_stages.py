@@ -654,3 +654,17 @@ def test_recalling_an_envoy_targets_the_host_state(nlp):
     x = run(nlp, "El Gobierno de Chile llamó a consultas a su embajador en Israel.")
     [downgrade] = events(x, "RelationsDowngrade")
     assert "Israel" in labels(x, downgrade.counterparts) and downgrade.location is None
+
+
+def test_a_ministry_list_title_keeps_its_holder(nlp):
+    x = run(nlp, "La ministra de Comercio, Industria y Turismo, Diana Ríos Prado, viajó a Lima.")
+    posts = {(label(x, p.holder), p.title) for p in x.positions}
+    assert ("Diana Ríos Prado", "ministro de comercio, industria y turismo") in posts
+
+
+def test_the_government_denies(nlp):
+    x = run(nlp, "Según un diario, el canciller de Chile, Pedro Lagos Vial, habría negociado un acuerdo, "
+                 "algo que el Gobierno desmintió.")
+    assert not events(x, "Negotiation")
+    [statement] = events(x, "Statement")
+    assert all(not k.startswith("person/") for k in statement.participants)

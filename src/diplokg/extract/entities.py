@@ -181,7 +181,7 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
         if dem and head not in gaz.demonym_suffix_heads:
             end = m.end("comp") if comp else m.end("head")
             dem = None
-        if not comp and not dem and head not in ("Cancillería", "Consejo de Ministros", "Ejecutivo"):
+        if not comp and not dem and head not in ("Cancillería", "Consejo de Ministros", "Ejecutivo", "Gobierno"):
             continue  # a bare "Gobierno" or "Ministerio" is not a name
         if head[0].islower() and not dem and not re.search(r"\b(?:de|del)\s", comp):
             continue  # "su embajada en Quito": a common noun, unless it says whose

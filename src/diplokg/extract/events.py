@@ -713,6 +713,10 @@ class EventExtractor:
                     break
             if not governed:
                 return None
+            # the words date the clause this one hangs from: resolve them in that clause's
+            # tense ("llegó el martes ..., durante la cual se reunirá": this Tuesday)
+            best = min(governed, key=lambda t: abs(t.start - trigger.idx))
+            return resolve_time(best, self.published, None)
         cands = governed
         anchor = trigger.idx
         best = min(cands, key=lambda t: abs(t.start - anchor))

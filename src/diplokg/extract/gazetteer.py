@@ -199,8 +199,8 @@ def title_pattern() -> re.Pattern:
     # The optional comma list ("de Asuntos Exteriores, Unión Europea y Cooperación") is the
     # `tail` group: it may also be a list of names after the title, which callers check.
     comp = (
-        rf"(?:[ ]{conn}[ ](?:la[ ]|el[ ]|los[ ]|las[ ])?{cap_seq}(?:[ ]{conn}[ ](?:la[ ]|el[ ])?{cap_seq})*"
-        rf"(?P<tail>,[ ]{cap_seq}[ ](?:y|e)[ ]{cap_seq})?)?"
+        rf"(?:[ ]{conn}[ ](?:la[ ]|el[ ]|los[ ]|las[ ])?{cap_seq}(?:[ ]{conn}[ ](?:la[ ]|el[ ])?{cap_seq})*)?"
+        rf"(?P<tail>,[ ]{cap_seq}[ ](?:y|e)[ ]{cap_seq})?"
     )
     # Only the title words ignore case; the complement must stay capitalised.
     return re.compile(rf"\b(?P<form>(?i:{'|'.join(re.escape(f) for f in forms)}))\b(?P<comp>{comp})")
