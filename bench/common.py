@@ -229,9 +229,24 @@ def write_section(name: str, body: str) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
+def src_digest() -> str:
+    """Which diplokg code was measured: a digest of src/diplokg/**/*.py and the newest mtime
+    (the source changes while benchmarks run in a shared checkout)."""
+    import hashlib
+
+    files = sorted((ROOT / "src" / "diplokg").rglob("*.py"))
+    h = hashlib.sha1()
+    newest = 0.0
+    for f in files:
+        h.update(f.read_bytes())
+        newest = max(newest, f.stat().st_mtime)
+    when = datetime.fromtimestamp(newest, timezone.utc).strftime("%H:%M UTC")
+    return f"src {h.hexdigest()[:10]} (newest file {when})"
+
+
 def stamp(mode: str) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return f"_Run {now}, mode `{mode}`. Machine: {machine_line()}._"
+    return f"_Run {now}, mode `{mode}`, {src_digest()}. Machine: {machine_line()}._"
 
 
 def md_table(headers: list[str], rows: list[list[object]]) -> str:
