@@ -233,6 +233,73 @@ def same_events_scaling(seed: str = "1", checkpoints: str = "500,1000,2000,4000"
     return {"rows": rows}
 
 
+def synthetic_breakdown(n: str, store_dir: str, seed: str = "1", window: str = "5000") -> dict:
+    """The store side of pipeline.ingest (hash check, same_events as in src, article_graph,
+    put_article) over planned extractions, timed per window of articles, with RSS: how the
+    per-article cost and the memory grow with the store."""
+    import corpus
+    import psutil
+
+    from diplokg.pipeline import ensure_ontology, same_events
+    from diplokg.rdf import iris
+    from diplokg.rdf.mapping import article_graph
+    from diplokg.stores import open_store
+
+    proc = psutil.Process()
+    store = open_store(store_dir)
+    ensure_ontology(store)
+    w = int(window)
+    rows = []
+    acc = {"hash_check": 0.0, "same_events": 0.0, "article_graph": 0.0, "put_article": 0.0}
+    pc = time.perf_counter
+    for i, x in enumerate(corpus.generate_extractions(int(n), int(seed))):
+        t = pc()
+        store.article_hash(str(iris.article_iri(x.article.id)))
+        acc["hash_check"] += pc() - t
+        t = pc()
+        same = same_events(x, store)
+        acc["same_events"] += pc() - t
+        t = pc()
+        g = article_graph(x, iris.DEFAULT_BASE, same)
+        acc["article_graph"] += pc() - t
+        t = pc()
+        store.put_article(str(g.identifier), g, x.article.content_hash)
+        acc["put_article"] += pc() - t
+        if (i + 1) % w == 0:
+            rows.append({"articles": i + 1, **{k: v / w * 1000 for k, v in acc.items()},
+                         "rss_mib": proc.memory_info().rss / 2**20})
+            print(rows[-1], file=sys.stderr, flush=True)
+            acc = dict.fromkeys(acc, 0.0)
+    store.close()
+    return {"loop_s": 0.0, "rows": rows}
+
+
+def raw_extend_rss(nq: str, store_dir: str, window: str = "5000") -> dict:
+    """Raw pyoxigraph: one `extend` (transaction) per article graph of an N-Quads file, RSS
+    every `window` articles: the engine's own memory growth, without diplokg."""
+    import psutil
+    import pyoxigraph as ox
+
+    proc = psutil.Process()
+    store = ox.Store(store_dir)
+    rows, batch, current, count = [], [], None, 0
+    t0 = time.perf_counter()
+    for q in ox.parse(path=nq, format=ox.RdfFormat.N_QUADS):
+        if q.graph_name != current and batch:
+            store.extend(batch)
+            batch = []
+            count += 1
+            if count % int(window) == 0:
+                rows.append({"articles": count, "rss_mib": proc.memory_info().rss / 2**20, "s": time.perf_counter() - t0})
+                print(rows[-1], file=sys.stderr, flush=True)
+        current = q.graph_name
+        batch.append(q)
+    if batch:
+        store.extend(batch)
+    store.flush()
+    return {"loop_s": time.perf_counter() - t0, "rows": rows}
+
+
 # -- store side --------------------------------------------------------------------------
 
 
@@ -364,6 +431,7 @@ def query_one(store_dir: str, label: str, budget: str = "20", max_reps: str = "3
 
 MODES = {"raw-model": raw_model, "raw-full": raw_full, "extract": extract, "breakdown": breakdown,
          "synthetic-ingest": synthetic_ingest, "same-events-scaling": same_events_scaling,
+         "synthetic-breakdown": synthetic_breakdown, "raw-extend-rss": raw_extend_rss,
          "bulk-load": bulk_load, "import-fast": import_fast, "reopen-size": db_size_after_reopen, "raw-export": raw_export,
          "query-labels": query_labels, "query-one": query_one}
 

