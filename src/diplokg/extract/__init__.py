@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from ..model import Article, Entity, Extraction
 from ..nlp import load_nlp
-from .components import parse
+from .components import parse, parse_many
 from .gazetteer import load_gazetteer
 
 
@@ -22,10 +22,11 @@ def extract(article: Article, nlp=None) -> Extraction:
 
 
 def extract_many(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
-    """Extract one article at a time (a stream: nothing is held beyond the current one)."""
+    """Extract a stream of articles in order; only the model's current batch of paragraphs
+    is held at a time."""
     nlp = nlp or load_nlp()
-    for article in articles:
-        yield extract(article, nlp)
+    for doc, article in parse_many(nlp, ((a.text, a.published, a) for a in articles)):
+        yield extraction_from_doc(article, doc)
 
 
 def extraction_from_doc(article: Article, doc) -> Extraction:

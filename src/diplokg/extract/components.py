@@ -11,16 +11,21 @@ resolve relative dates, travels in `doc.user_data["published"]`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import entities as entities_stage
 from . import positions as positions_stage
+from .doc_text import doc_text
 from .events import extract_events
 from .gazetteer import load_gazetteer
 from .quantities import find_quantities
 from .timex import find_time_expressions
+
+T = TypeVar("T")
 
 if not Doc.has_extension("diplokg"):
     Doc.set_extension("diplokg", default=None)
@@ -44,17 +49,17 @@ def entities_component(doc: Doc) -> Doc:
 @Language.component("diplokg_positions")
 def positions_component(doc: Doc) -> Doc:
     gaz = load_gazetteer()
-    res = _results(doc)
-    titles = positions_stage.find_titles(doc.text, res["index"], gaz)
-    positions_stage.attach_holders(titles, res["index"], doc.text)
+    res, text = _results(doc), doc_text(doc)
+    titles = positions_stage.find_titles(text, res["index"], gaz)
+    positions_stage.attach_holders(titles, res["index"], text)
     res["titles"] = titles
-    res["positions"] = positions_stage.positions_from_titles(titles, res["index"], doc.text, gaz)
+    res["positions"] = positions_stage.positions_from_titles(titles, res["index"], text, gaz)
     return doc
 
 
 @Language.component("diplokg_time")
 def time_component(doc: Doc) -> Doc:
-    _results(doc)["times"] = find_time_expressions(doc.text)
+    _results(doc)["times"] = find_time_expressions(doc_text(doc))
     return doc
 
 
@@ -69,7 +74,7 @@ def events_component(doc: Doc) -> Doc:
 @Language.component("diplokg_quantities")
 def quantities_component(doc: Doc) -> Doc:
     verbs = frozenset(t.idx for t in doc if t.pos_ in ("VERB", "AUX"))
-    _results(doc)["quantities"] = find_quantities(doc.text, verbs)
+    _results(doc)["quantities"] = find_quantities(doc_text(doc), verbs)
     return doc
 
 
@@ -83,10 +88,35 @@ def paragraphs(text: str) -> list[str]:
 
 def parse(nlp: Language, text: str, published=None) -> Doc:
     """The model over each paragraph, one Doc for the whole text, then our stages."""
-    model_pipes = [name for name in nlp.pipe_names if name not in STAGES]
-    with nlp.select_pipes(enable=model_pipes):
-        docs = list(nlp.pipe(paragraphs(text)))
+    return next(parse_many(nlp, [(text, published, None)]))[0]
+
+
+def parse_many(nlp: Language, items: Iterable[tuple[str, object, T]], batch_size: int | None = None) -> Iterator[tuple[Doc, T]]:
+    """`parse` over a stream of (text, publication date, context) triples, in order; the
+    context (the article, say) comes back with its Doc.
+
+    The model's batches mix paragraphs of consecutive texts, as a plain `nlp.pipe` over the
+    corpus would (one short article a batch leaves the model's matrix products small);
+    nlp.pipe reads its input lazily, so only a batch of paragraphs is held at a time."""
+    ours = [name for name in STAGES if name in nlp.pipe_names]
+
+    def pieces():
+        for text, published, context in items:
+            parts = paragraphs(text) or [text]
+            for i, part in enumerate(parts):
+                yield part, (i == len(parts) - 1, text, published, context)
+
+    docs: list[Doc] = []
+    for doc, (last, text, published, context) in nlp.pipe(pieces(), as_tuples=True, disable=ours, batch_size=batch_size):
+        docs.append(doc)
+        if last:
+            yield _our_stages(nlp, docs, text, published), context
+            docs = []
+
+
+def _our_stages(nlp: Language, docs: list[Doc], text: str, published) -> Doc:
     doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+    doc.user_data["text"] = text
     doc.user_data["published"] = published
     for name in STAGES:
         doc = nlp.get_pipe(name)(doc)

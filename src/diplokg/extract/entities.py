@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from ..lang import load_json
 from ..model import Entity, Mention
 from ..rdf.iris import entity_key
-from .gazetteer import CAP_WORD, RULER_LABELS, Gazetteer, body_key, title_pattern
+from .doc_text import doc_text
+from .gazetteer import CAP_WORD, RULER_LABELS, Gazetteer, alternation, body_key, title_pattern
 
 _P = load_json("persons.json")
 NAME_PARTICLES = set(_P["name_particles"])
@@ -77,7 +78,7 @@ def fold(text: str) -> str:
 
 
 def detect(doc, gaz: Gazetteer) -> list[Span]:
-    text = doc.text
+    text = doc_text(doc)
     spans: list[Span] = []
     spans += _gazetteer_spans(doc, gaz)
     spans += _body_spans(text, gaz, spans)
@@ -159,7 +160,7 @@ def _named_parent(ent, entry, gaz: Gazetteer) -> Span | None:
 
 def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     """Government bodies by pattern: a head, its capitalised complement, and its state."""
-    heads = "|".join(re.escape(h) for h in gaz.body_heads)
+    heads = alternation(gaz.body_heads, longest_first=False)
     conn = r"(?:de|del|de[ ]la|de[ ]las|de[ ]los|para|y|e|en)"
     prep = r"(?:de|del|de[ ]la|de[ ]las|de[ ]los|para|en)"
     # A coordinated word never starts another body: "Ministerio de X y el Ministerio de Y" is two.
@@ -170,7 +171,7 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
         rf"(?:[ ](?:{prep}[ ](?:(?:la|las|los|el)[ ])?|(?:y|e)[ ]{not_head}){cap_seq}"
         rf"(?:(?:,[ ]{not_head}{cap_seq})*[ ](?:y|e)[ ]{not_head}{cap_seq})?)*"
     )
-    demonyms = "|".join(sorted((re.escape(d) for d in gaz.demonyms), key=len, reverse=True))
+    demonyms = alternation(gaz.demonyms)
     pattern = re.compile(rf"\b(?P<head>{heads})(?P<comp>{complement})(?:[ ](?P<dem>{demonyms})\b)?")
     out = []
     for m in pattern.finditer(text):
@@ -278,7 +279,7 @@ def _is_name_token(tok) -> bool:
 
 
 def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> list[Span]:
-    text = doc.text
+    text = doc_text(doc)
     cands: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ == "PER":
@@ -358,7 +359,7 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
 
 def _capital_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     """'la capital india', 'la capital de Chile': the capital city of that state."""
-    demonyms = "|".join(sorted((re.escape(d) for d in gaz.demonyms), key=len, reverse=True))
+    demonyms = alternation(gaz.demonyms)
     out = []
     for m in re.finditer(rf"\bla capital (?:(?P<dem>{demonyms})\b|(?:de|del) )", text):
         country = gaz.demonyms.get(m.group("dem")) if m.group("dem") else None
@@ -387,9 +388,9 @@ def _extend_left(doc, start: int) -> int:
 
 
 def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> list[Span]:
-    text = doc.text
+    text = doc_text(doc)
     out = []
-    heads = "|".join(re.escape(h) for h in gaz.place_heads)
+    heads = alternation(gaz.place_heads, longest_first=False)
     for ent in doc.ents:
         if ent.label_ != "LOC":
             continue
@@ -418,7 +419,7 @@ def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> 
 
 def resolve(doc, spans: list[Span], gaz: Gazetteer) -> EntityIndex:
     """Give every mention its entity key and build the article's entities."""
-    text = doc.text
+    text = doc_text(doc)
     demonym_spans = _demonym_spans(doc, gaz, spans)
     home = _home_country(text, spans, demonym_spans, gaz)
     persons = _cluster_persons([s for s in spans if s.type == "Person"])

@@ -11,10 +11,12 @@ and "acordaron reunirse" events are planned.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..lang import load_json
 from ..model import Event, Mention, TimeExpr
+from .doc_text import doc_text
 from .entities import EntityIndex, Span
 from .positions import TitleSpan, post_class
 from .timex import resolve as resolve_time
@@ -76,13 +78,14 @@ class Draft:
 class EventExtractor:
     def __init__(self, doc, index: EntityIndex, titles: list[TitleSpan], times: list[TimeExpr], positions, published):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.index = index
         self.titles = titles
         self.times = times
         self.positions = positions
         self.published = published
         self.drafts: list[Draft] = []
+        self._token_starts: list[int] | None = None
         self.title_refs = self._title_refs()
         self.subjects = self._explicit_subjects()
 
@@ -723,10 +726,20 @@ class EventExtractor:
         tense = "future" if d.status == "planned" else "past"
         return resolve_time(best, self.published, tense)
 
+    def _token_at(self, char: int):
+        """The word covering a character offset, or None (a space, or past the end)."""
+        if self._token_starts is None:
+            self._token_starts = [t.idx for t in self.doc]
+        i = bisect_right(self._token_starts, char) - 1
+        if i < 0:
+            return None
+        tok = self.doc[i]
+        return tok if not tok.is_space and char < tok.idx + len(tok.text) else None
+
     def _governed_by(self, time: TimeExpr, heads) -> bool:
         """The words date this clause, not a clause nested in it ('aceptó la invitación para
         realizar una visita en 2026': 2026 dates the visit)."""
-        tok = next((t for t in self.doc if not t.is_space and t.idx <= time.start < t.idx + len(t.text)), None)
+        tok = self._token_at(time.start)
         targets = {h.i for h in heads}
         for _ in range(10):
             if tok is None:

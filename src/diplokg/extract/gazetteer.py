@@ -7,6 +7,7 @@ from its canonical Spanish name, so the same entity has the same IRI in every ar
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -186,6 +187,18 @@ def entity_ruler_patterns() -> list[dict]:
 # word never takes a trailing period, so a sentence end does not glue the next sentence on.
 CAP_WORD = r"(?:[A-ZÁÉÍÓÚÑÜ]{1,3}\.(?:[A-ZÁÉÍÓÚÑÜ]{1,3}\.)+|[A-ZÁÉÍÓÚÑÜ][\w'’\-]*)"
 _COUNTERPART_WORDS = ("homólogo", "homóloga", "homólogos", "homólogas", "par", "pares", "contraparte")
+
+
+def alternation(words: Iterable[str], longest_first: bool = True) -> str:
+    """A regex alternation of literal words (longest first: the longest match wins),
+    built once per word list."""
+    return _alternation(tuple(words), longest_first)
+
+
+@cache
+def _alternation(words: tuple[str, ...], longest_first: bool) -> str:
+    ordered = sorted(words, key=len, reverse=True) if longest_first else words
+    return "|".join(re.escape(w) for w in ordered)
 
 
 @cache
