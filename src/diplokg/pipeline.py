@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from .model import Article, Extraction
 from .rdf import iris
@@ -106,22 +106,18 @@ def same_events(extraction: Extraction, store: Store, base: str = iris.DEFAULT_B
     found: dict[int, URIRef] = {}
     this_graph = iris.article_iri(extraction.article.id, base)
     for i, event in enumerate(extraction.events):
-        members = sorted(iris.entity_iri(k, base) for k in event.participants)
-        if not members:
+        if not event.participants:
             continue
         date = event.time.value if event.time else None
         place = event.destination if event.type == "Visit" else event.location
         place_prop = DIP.destination if event.type == "Visit" else DIP.location
-        listed = ", ".join(m.n3() for m in members)
-        # The participants come first, so the engine starts from their index entries rather
-        # than from every stored event of the type (which made an ingest quadratic).
-        # `!=` conjunctions rather than NOT IN, which overflows Virtuoso 7's stack inside NOT EXISTS.
+        key = Literal(iris.event_identity_key(event.type, event.status, event.participants))
+        # Looked up by its identity key (type, status and the exact participants): the cost
+        # does not grow with how many events the participants have in the store.
         query = f"""
             SELECT DISTINCT ?e ?date ?place WHERE {{
-              ?e {DIP.participant.n3()} {listed} .
-              GRAPH ?g {{ ?e a {DIP[event.type].n3()} ; {DIP.status.n3()} {STATUS[event.status].n3()} }}
+              GRAPH ?g {{ ?e {DIP.identityKey.n3()} {key.n3()} }}
               FILTER(?g != {this_graph.n3()})
-              FILTER NOT EXISTS {{ ?e {DIP.participant.n3()} ?other . FILTER({" && ".join("?other != " + m.n3() for m in members)}) }}
               OPTIONAL {{ ?e {DIP.date.n3()} ?date }}
               OPTIONAL {{ ?e {place_prop.n3()} ?place }}
             }} ORDER BY ?e"""

@@ -81,6 +81,12 @@ def event_iri(event_type: str, status: str, participants, date: str | None, plac
     return iri(f"event/{digest(event_type, status, *sorted(participants), date or '', place or '')}", base)
 
 
+def event_identity_key(event_type: str, status: str, participants) -> str:
+    """What two reports of one event must share exactly (their date and place may each be
+    missing from one of them): the value of the event's dip:identityKey."""
+    return digest(event_type, status, *sorted(participants))
+
+
 def mention_iri(article_id: str, start: int, end: int, base: str = DEFAULT_BASE) -> URIRef:
     return iri(f"mention/{article_part(article_id)}/{start}-{end}", base)
 

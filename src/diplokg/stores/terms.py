@@ -9,6 +9,7 @@ different, so this keeps round trips isomorphic.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -24,7 +25,7 @@ def to_ox(term: Node, bnodes: dict[BNode, ox.BlankNode] | None = None) -> OxTerm
     """rdflib term -> pyoxigraph term. With `bnodes`, each rdflib blank node gets a fresh
     pyoxigraph one (kept in the dict), so blank nodes of different articles never merge."""
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return named_node(str(term))
     if isinstance(term, BNode):
         if bnodes is None:
             return ox.BlankNode(str(term))
@@ -35,9 +36,16 @@ def to_ox(term: Node, bnodes: dict[BNode, ox.BlankNode] | None = None) -> OxTerm
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term), datatype=named_node(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot store {type(term).__name__} {term!r} in an RDF store")
+
+
+@lru_cache(maxsize=65536)
+def named_node(iri: str) -> ox.NamedNode:
+    """IRIs repeat across an article's triples (classes, properties, entities): each is
+    parsed and checked once."""
+    return ox.NamedNode(iri)
 
 
 def from_ox(term: OxTerm | None) -> Node | None:
