@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from ..lang import load_json
 from ..model import Entity, Mention
 from ..rdf.iris import entity_key
+from .alternation import alternation
 from .doc_text import doc_text
-from .gazetteer import CAP_WORD, RULER_LABELS, Gazetteer, alternation, body_key, title_pattern
+from .gazetteer import CAP_WORD, RULER_LABELS, Gazetteer, body_key, title_pattern
 
 _P = load_json("persons.json")
 NAME_PARTICLES = set(_P["name_particles"])
@@ -160,7 +161,7 @@ def _named_parent(ent, entry, gaz: Gazetteer) -> Span | None:
 
 def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     """Government bodies by pattern: a head, its capitalised complement, and its state."""
-    heads = alternation(gaz.body_heads, longest_first=False)
+    heads = alternation(gaz.body_heads)
     conn = r"(?:de|del|de[ ]la|de[ ]las|de[ ]los|para|y|e|en)"
     prep = r"(?:de|del|de[ ]la|de[ ]las|de[ ]los|para|en)"
     # A coordinated word never starts another body: "Ministerio de X y el Ministerio de Y" is two.
@@ -390,7 +391,7 @@ def _extend_left(doc, start: int) -> int:
 def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> list[Span]:
     text = doc_text(doc)
     out = []
-    heads = alternation(gaz.place_heads, longest_first=False)
+    heads = alternation(gaz.place_heads)
     for ent in doc.ents:
         if ent.label_ != "LOC":
             continue

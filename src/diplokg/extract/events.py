@@ -265,11 +265,16 @@ class EventExtractor:
         return self._finish()
 
     def _consider(self, tok, sent_no: int) -> None:
-        lemma = _lemma(tok)
-        if tok.pos_ in ("VERB", "AUX") and lemma in VERBS:
-            self._verb_event(tok, VERBS[lemma], sent_no)
-        elif tok.pos_ in ("NOUN", "PROPN") and (tok.lower_ in NOUNS or lemma in NOUNS):
-            self._noun_event(tok, NOUNS.get(tok.lower_) or NOUNS[lemma], sent_no)
+        pos = tok.pos_
+        if pos in ("VERB", "AUX"):
+            lemma = _lemma(tok)
+            if lemma in VERBS:
+                self._verb_event(tok, VERBS[lemma], sent_no)
+        elif pos in ("NOUN", "PROPN"):
+            if tok.lower_ in NOUNS:
+                self._noun_event(tok, NOUNS[tok.lower_], sent_no)
+            elif (lemma := _lemma(tok)) in NOUNS:
+                self._noun_event(tok, NOUNS[lemma], sent_no)
 
     def _blocked(self, verb, trigger) -> bool:
         """Negated, denied, cancelled or speculative: not an event at all."""

@@ -7,11 +7,11 @@ from its canonical Spanish name, so the same entity has the same IRI in every ar
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from ..lang import load_json, load_jsonl
+from .alternation import alternation
 from ..rdf.iris import entity_key, slug
 
 # spaCy entity labels used by our ruler -> ontology entity types.
@@ -189,18 +189,6 @@ CAP_WORD = r"(?:[A-ZÁÉÍÓÚÑÜ]{1,3}\.(?:[A-ZÁÉÍÓÚÑÜ]{1,3}\.)+|[A-ZÁ
 _COUNTERPART_WORDS = ("homólogo", "homóloga", "homólogos", "homólogas", "par", "pares", "contraparte")
 
 
-def alternation(words: Iterable[str], longest_first: bool = True) -> str:
-    """A regex alternation of literal words (longest first: the longest match wins),
-    built once per word list."""
-    return _alternation(tuple(words), longest_first)
-
-
-@cache
-def _alternation(words: tuple[str, ...], longest_first: bool) -> str:
-    ordered = sorted(words, key=len, reverse=True) if longest_first else words
-    return "|".join(re.escape(w) for w in ordered)
-
-
 @cache
 def title_pattern() -> re.Pattern:
     """A title of office and its capitalised complement, on one line:
@@ -216,7 +204,7 @@ def title_pattern() -> re.Pattern:
         rf"(?P<tail>,[ ]{cap_seq}[ ](?:y|e)[ ]{cap_seq})?"
     )
     # Only the title words ignore case; the complement must stay capitalised.
-    return re.compile(rf"\b(?P<form>(?i:{'|'.join(re.escape(f) for f in forms)}))\b(?P<comp>{comp})")
+    return re.compile(rf"\b(?P<form>(?i:{alternation(f.lower() for f in forms)}))\b(?P<comp>{comp})")
 
 
 def counterpart_word(form: str) -> bool:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..lang import load_json
 from ..model import Mention, Quantity
+from .alternation import alternation
 from .timex import MONTHS
 
 _Q = load_json("quantities.json")
@@ -20,8 +21,8 @@ STOP = set(_Q["unit_stop_words"])
 CONNECTORS = set(_Q["unit_connectors"])
 MAX_UNIT_WORDS = int(_Q["max_unit_words"])
 
-_QUAL = "|".join(re.escape(q) for q in sorted(QUALIFIERS, key=len, reverse=True))
-_MULT = "|".join(re.escape(m) for m in sorted(MULTIPLIERS, key=len, reverse=True))
+_QUAL = alternation(QUALIFIERS)
+_MULT = alternation(MULTIPLIERS)
 _NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _RE = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s+)?(?<![\w.,:])(?P<num>{_NUMBER})(?![\w]|[.,]\d)(?:\s+(?P<mult>{_MULT})\b)?(?:\s+de)?",

@@ -15,15 +15,16 @@ from datetime import date, timedelta
 
 from ..lang import load_json
 from ..model import TimeExpr
+from .alternation import alternation
 
 _T = load_json("time.json")
 MONTHS: dict[str, int] = _T["months"]
 WEEKDAYS: dict[str, int] = _T["weekdays"]
 NUMBER_WORDS: dict[str, int] = _T["number_words"]
 
-_M = "|".join(sorted(MONTHS, key=len, reverse=True))
-_WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-_NUMW = "|".join(sorted((w for w in NUMBER_WORDS if " " not in w), key=len, reverse=True))
+_M = alternation(MONTHS)
+_WD = alternation(WEEKDAYS)
+_NUMW = alternation(w for w in NUMBER_WORDS if " " not in w)
 _DAY = rf"(?:\d{{1,2}}|{_NUMW})"
 _NEXT = r"(?:próximo|próxima|entrante|que viene)"
 _PAST = r"(?:pasado|pasada|anterior)"
