@@ -60,6 +60,37 @@ def test_import_refuses_triples_without_graphs(tmp_path, capsys):
     assert code == 2 and str(f) in err and "TriG" in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("fmt", ["nq", "trig"])
+@pytest.mark.parametrize("flaw, message", [
+    ("no-hash", "is not an article graph"),
+    ("default-graph", "outside any named graph"),
+    ("syntax", "cannot parse as"),
+])
+def test_bulk_import_of_a_flawed_file_leaves_the_store_as_it_was(store, tmp_path, capsys, fmt, flaw, message):
+    """The embedded store's bulk loader writes without a transaction; a file that fails
+    its checks halfway is taken out again, and the store still opens, empty of articles."""
+    exported = tmp_path / f"all.{fmt}"
+    assert run(capsys, "export", "--format", fmt, "-o", str(exported), "--store", str(store))[0] == 0
+    lines = exported.read_text().splitlines()
+    stray = '<https://example.org/stray> <http://purl.org/dc/terms/title> "x"'
+    if flaw == "no-hash":
+        lines.append(f"{stray} <https://example.org/stray> ." if fmt == "nq" else f"<https://example.org/stray> {{ {stray} . }}")
+    elif flaw == "default-graph":
+        lines.append(f"{stray} .")
+    else:
+        lines.insert(len(lines) // 2, "<https://example.org/s> <broken")
+    exported.write_text("\n".join(lines) + "\n")
+    target = tmp_path / "target"
+    code, out, err = run(capsys, "import", str(exported), "--store", str(target))
+    assert code == 2 and str(exported) in err and message in err and len(err.strip().splitlines()) == 1
+    code, out, _ = run(capsys, "stats", "--store", str(target))
+    lines = dict(line.split(None, 1) for line in out.splitlines() if len(line.split(None, 1)) == 2 and not line.startswith(" "))
+    assert code == 0 and lines["articles"] == "0"
+    code, out, _ = run(capsys, "query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!CONTAINS(STR(?g), 'ontology')) }",
+                       "--store", str(target))
+    assert code == 0 and "0" in out.split()
+
+
 def test_remove_takes_the_article_out_and_reports_unknown_ids(store, tmp_path, capsys):
     import shutil
 

@@ -79,11 +79,9 @@ def import_file(store: Store, path: Path) -> int:
         raise InputError(f"{path}: no such file")
     bulk = getattr(store, "bulk_import", None)
     if bulk is not None and not store.articles():
-        # An empty embedded store: check the file in one streaming pass, then hand it to
-        # the engine's bulk loader (several times faster than a transaction per article).
-        graphs = _check_article_graphs(path, fmt)
-        bulk(path, fmt)
-        return len(graphs)
+        # An embedded store with no article yet: the engine's bulk loader, several times
+        # faster than a transaction per article (it checks the graphs itself)
+        return bulk(path, fmt, keep=frozenset({INFERRED_GRAPH}))
     ds = rdflib.Dataset()
     try:
         ds.parse(path, format=fmt)
@@ -103,32 +101,6 @@ def import_file(store: Store, path: Path) -> int:
         store.put_article(name, graph, str(content_hash))
         imported += 1
     return imported
-
-
-def _check_article_graphs(path: Path, fmt: str) -> set[str]:
-    """Every named graph of the file must be an article graph (its node has a content hash)."""
-    import pyoxigraph as ox
-
-    formats = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
-    graphs: set[str] = set()
-    hashed: set[str] = set()
-    hash_iri = str(DIP.contentHash)
-    try:
-        for quad in ox.parse(path=str(path), format=formats[fmt]):
-            g = quad.graph_name
-            if not isinstance(g, ox.NamedNode):
-                raise InputError(f"{path}: a triple outside any named graph; import needs one named graph per article")
-            if g.value in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
-                continue
-            graphs.add(g.value)
-            if quad.predicate.value == hash_iri and isinstance(quad.subject, ox.NamedNode) and quad.subject.value == g.value:
-                hashed.add(g.value)
-    except SyntaxError as exc:
-        raise InputError(f"{path}: cannot parse as {fmt} ({str(exc).splitlines()[0][:200]})") from None
-    missing = sorted(graphs - hashed)
-    if missing:
-        raise InputError(f"{path}: graph <{missing[0]}> is not an article graph (no dip:contentHash on <{missing[0]}>)")
-    return graphs
 
 
 def materialize(store: Store) -> int:

@@ -7,7 +7,7 @@ before any NLP runs, so ingesting the same input twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,17 +73,21 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
     return report
 
 
-def _extract_one(article: Article) -> Extraction:
-    from .extract import extract
+def _extract_batch(articles: list[Article]) -> list[Extraction]:
+    from .extract import extract_many
 
-    return extract(article)
+    return list(extract_many(articles))
 
 
-def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 16) -> Iterable[Extraction]:
-    """Batches of articles through a pool of worker processes; only one batch per worker is
-    in flight, so memory does not grow with the corpus."""
+def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ahead: int = 2) -> Iterator[Extraction]:
+    """Extractions in input order from `jobs` forked worker processes.
+
+    A sliding window of `ahead` batches per worker is in flight: while this process maps
+    and writes one batch, the workers parse the next ones (a plain `pool.map` per round
+    left them idle during the writes), and memory holds the window, not the corpus."""
     import itertools
     import multiprocessing
+    from collections import deque
 
     from .nlp import load_nlp
 
@@ -91,12 +95,22 @@ def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 16) -
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     iterator = iter(articles)
+    in_flight: deque = deque()
     with context.Pool(jobs) as pool:
-        while True:
-            chunk = list(itertools.islice(iterator, batch * jobs))
-            if not chunk:
+
+        def submit() -> bool:
+            chunk = list(itertools.islice(iterator, batch))
+            if chunk:
+                in_flight.append(pool.apply_async(_extract_batch, (chunk,)))
+            return bool(chunk)
+
+        for _ in range(jobs * ahead):
+            if not submit():
                 break
-            yield from pool.map(_extract_one, chunk, chunksize=batch)
+        while in_flight:
+            done = in_flight.popleft().get()
+            submit()
+            yield from done
 
 
 def same_events(extraction: Extraction, store: Store, base: str = iris.DEFAULT_BASE) -> dict[int, URIRef]:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
-from ..errors import QueryError, StoreError
+from ..errors import InputError, QueryError, StoreError
 from ..rdf.vocab import DEFAULT_BASE, DIP, PREFIXES
 from .base import (
     COUNT_ARTICLE_TRIPLES,
@@ -144,16 +144,41 @@ class PyoxigraphStore(Store):
             raise StoreError(f"cannot store graph <{graph_iri}>: {_one_line(e)}") from None
         self._replace(node, quads)
 
-    def bulk_import(self, path, fmt: str) -> None:
-        """pyoxigraph's bulk loader for a whole export file (no transaction: used on an
-        empty store only, after the file has been checked)."""
+    def bulk_import(self, path, fmt: str, keep: frozenset[str] = frozenset()) -> int:
+        """Load a whole export file with pyoxigraph's bulk loader, into a store that holds
+        no article yet; returns the number of article graphs.
+
+        The loader writes without a transaction, so the file is checked after loading, on
+        the store's indexes (cheaper than a parse in Python): every named graph but those in
+        `keep` must be an article graph (its node has a dip:contentHash), and the default
+        graph must stay empty. On a parse error or a failed check, everything the load
+        wrote is removed again and the store is as it was."""
         formats = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
+        keep = keep | {ONTOLOGY_GRAPH}
+        before = {g.value for g in self._read(lambda: list(self.native.named_graphs()))}
         try:
             self.native.bulk_load(path=str(path), format=formats[fmt])
+            loaded = [g for g in self.native.named_graphs() if g.value not in keep]
+            if next(iter(self.native.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+                raise InputError(f"{path}: a triple outside any named graph; import needs one named graph per article")
+            for g in loaded:
+                if next(iter(self.native.quads_for_pattern(g, _CONTENT_HASH, None, g)), None) is None:
+                    raise InputError(f"{path}: graph <{g.value}> is not an article graph (no dip:contentHash on <{g.value}>)")
         except (SyntaxError, ValueError) as e:
-            raise StoreError(f"cannot load {path}: {_one_line(e)}") from None
+            self._discard_import(before)
+            raise InputError(f"{path}: cannot parse as {fmt} ({_one_line(e)[:200]})") from None
+        except InputError:
+            self._discard_import(before)
+            raise
         except OSError as e:
             raise StoreError(f"cannot write to store {self.location}: {_one_line(e)}") from None
+        return len(loaded)
+
+    def _discard_import(self, before: set[str]) -> None:
+        for g in list(self.native.named_graphs()):
+            if g.value not in before:
+                self.native.remove_graph(g)
+        self.native.clear_graph(ox.DefaultGraph())
 
     def update(self, sparql: str) -> None:
         try:
