@@ -2,9 +2,10 @@
 
 trig / nq keep one named graph per article; ttl / nt give their union (each triple once);
 jsonld keeps the named graphs too (JSON-LD can carry them). The ontology graph is not exported.
-On Oxigraph-backed stores, trig / nq / nt are written by pyoxigraph's serializers (fast), one
-article graph at a time with its statements sorted by subject so they group and diff well;
-ttl (pretty-printed) and jsonld go through rdflib. Every format keeps literals exactly as
+On Oxigraph-backed stores, ttl / trig / nq / nt are written by pyoxigraph's serializers
+(10x faster than rdflib's): trig and nq one article graph at a time with its statements
+sorted so they group and diff well, ttl and nt as the union grouped by subject. Other
+stores, and jsonld, go through rdflib. Every format keeps literals exactly as
 stored (see `_LosslessLiterals`), so an export parses back isomorphic to the store.
 """
 
@@ -34,11 +35,11 @@ NETWORK_FORMATS = ("graphml", "cytoscape")
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()} | {"id": DEFAULT_BASE}
 # Oxigraph would write `id:article\/x` (escaped slashes); full IRIs read better.
 _OX_PREFIXES = {k: v for k, v in _PREFIXES.items() if k != "id"}
-_OX_FORMATS = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS, "nt": ox.RdfFormat.N_TRIPLES}
-_UNION = (
-    f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>) }}"
-    " ORDER BY ?s ?p ?o"
-)
+_OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS, "nt": ox.RdfFormat.N_TRIPLES}
+# The union of the article graphs, each triple once. Over the union default graph Oxigraph
+# scans its subject-first index, so a subject's statements come together (Turtle groups
+# them) without an ORDER BY, which took 8x longer than the export itself.
+_UNION = f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o MINUS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }} }}"
 
 # Turtle shorthand tokens and the datatype a parser gives them.
 _SHORTHAND = (
@@ -83,8 +84,8 @@ def _article_graph_names(native: ox.Store) -> list[ox.NamedNode]:
 
 def _with_oxigraph(store: PyoxigraphStore, fmt: str) -> bytes:
     native = store.native
-    if fmt == "nt":
-        items = (ox.Triple(s["s"], s["p"], s["o"]) for s in native.query(_UNION))
+    if fmt in ("ttl", "nt"):
+        items = (ox.Triple(s, p, o) for s, p, o in native.query(_UNION, use_default_graph_as_union=True))
     else:
         items = (
             quad
