@@ -23,7 +23,7 @@ import pytest
 
 from diplokg.errors import StoreError
 from diplokg.stores import OxigraphStore, open_store
-from diplokg.stores.oxigraph import PID_FILE
+from diplokg.stores.oxigraph import BULK_BATCH, PID_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("diplokg")
@@ -144,7 +144,8 @@ def test_writer_against_a_running_ingest(seeded, tmp_path):
     finishes; nothing is corrupted; the second, rerun, completes."""
     location, counts = seeded
     corpus = tmp_path / "more.jsonl"
-    more = load_test.write_articles(corpus, 60, prefix="more")
+    # several bulk batches: the first is reported stored while the next ones are written
+    more = load_test.write_articles(corpus, 4 * BULK_BATCH, prefix="more")
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     first = subprocess.Popen([str(SCRIPT), "ingest", str(corpus), "--store", str(location)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

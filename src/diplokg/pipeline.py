@@ -46,7 +46,8 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
     """Extract and store each article; returns what happened to each.
 
     With `jobs` > 1, worker processes run the NLP (the costly part) on batches while this
-    process alone maps and writes, one article per transaction, in input order."""
+    process alone maps and writes, in input order. The store's `article_writer` decides
+    how: a transaction per article, or (embedded Oxigraph) new articles in bulk batches."""
     from .extract import extract_many
 
     report = IngestReport()
@@ -63,14 +64,26 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
             yield article
 
     extractions = extract_many(pending()) if jobs <= 1 else _extract_parallel(pending(), jobs)
-    for extraction in extractions:
-        article = extraction.article
-        graph = article_graph(extraction, base, same_events(extraction, store, base))
-        outcome = store.put_article(str(graph.identifier), graph, article.content_hash)
-        getattr(report, outcome).append(article.id)
-        if on_article:
-            on_article(article, outcome)
+    def stored(article: Article) -> Callable[[str], None]:
+        def done(outcome: str) -> None:
+            getattr(report, outcome).append(article.id)
+            if on_article:
+                on_article(article, outcome)
+
+        return done
+
+    with store.article_writer() as writer:
+        for extraction in extractions:
+            keys = identity_keys(extraction)
+            if writer.holds_any(keys):
+                writer.flush()  # an article held back may report one of these events
+            graph = article_graph(extraction, base, same_events(extraction, store, base))
+            writer.put(str(graph.identifier), graph, extraction.article.content_hash, stored(extraction.article), keys)
     return report
+
+
+def identity_keys(extraction: Extraction) -> frozenset[str]:
+    return frozenset(iris.event_identity_key(e.type, e.status, e.participants) for e in extraction.events if e.participants)
 
 
 def _extract_batch(articles: list[Article]) -> list[Extraction]:

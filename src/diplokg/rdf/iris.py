@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -57,7 +58,9 @@ def article_part(article_id: str) -> str:
     return quote(article_id.strip(), safe="-._~")
 
 
+@lru_cache(maxsize=65536)
 def iri(path: str, base: str = DEFAULT_BASE) -> URIRef:
+    """Entities recur in every article that names them: each IRI is made (and checked) once."""
     return URIRef(base + path)
 
 

@@ -1,12 +1,28 @@
 """Namespaces of the diplomacy ontology and the resources diplokg mints."""
 
-from rdflib import Namespace
+from functools import lru_cache
+
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-DIP = Namespace("https://w3id.org/diplokg/ontology#")
+
+class CachedNamespace(Namespace):
+    """A Namespace whose terms are minted once: rdflib's makes (and validates) a new URIRef
+    on every `DIP.participant`, and mapping an article asks for a few hundred."""
+
+    def term(self, name: str) -> URIRef:
+        return _term(str(self), name)
+
+
+@lru_cache(maxsize=8192)
+def _term(namespace: str, name: str) -> URIRef:
+    return Namespace(namespace).term(name)
+
+
+DIP = CachedNamespace("https://w3id.org/diplokg/ontology#")
 DEFAULT_BASE = "https://w3id.org/diplokg/id/"
-TOPIC = Namespace("https://w3id.org/diplokg/topic/")
-WD = Namespace("http://www.wikidata.org/entity/")
+TOPIC = CachedNamespace("https://w3id.org/diplokg/topic/")
+WD = CachedNamespace("http://www.wikidata.org/entity/")
 
 PREFIXES = {
     "dip": DIP,

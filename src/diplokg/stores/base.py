@@ -13,7 +13,7 @@ memory store, so queries that count or list should use DISTINCT.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
@@ -142,6 +142,11 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release the store (and its lock on disk); later calls raise StoreError."""
 
+    def article_writer(self) -> ArticleWriter:
+        """How ingest writes many articles: by default one transaction each (`put_article`);
+        a backend with a faster way for new articles returns its own writer."""
+        return ArticleWriter(self)
+
     def __enter__(self) -> Store:
         return self
 
@@ -150,6 +155,36 @@ class Store(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.location}>"
+
+
+class ArticleWriter:
+    """Writes a stream of articles into a store (used as a context manager, so whatever it
+    still holds is written when the stream ends or fails).
+
+    `put` calls `done(outcome)` once the article is durably stored, which with a writer that
+    holds articles back is later than the call. `keys` are the identity keys of the
+    article's events (see pipeline.same_events): a writer that holds articles back must
+    write them before another article's events are looked up by one of those keys
+    (`holds_any`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def put(self, article_iri: str, graph: rdflib.Graph, content_hash: str, done: Callable[[PutOutcome], None],
+            keys: frozenset[str] = frozenset()) -> None:
+        done(self.store.put_article(article_iri, graph, content_hash))
+
+    def holds_any(self, keys: Iterable[str]) -> bool:
+        return False
+
+    def flush(self) -> None:
+        """Write what is held back."""
+
+    def __enter__(self) -> ArticleWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
 
 
 # Article graphs are the named graphs whose article node carries dip:contentHash; every

@@ -15,6 +15,7 @@ pyoxigraph's own N-Triples serializer (properly escaped terms, never hand-format
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +29,7 @@ from .base import (
     LIST_ARTICLES,
     ONTOLOGY_GRAPH,
     ArticleInfo,
+    ArticleWriter,
     PutOutcome,
     QueryResult,
     Store,
@@ -46,6 +48,8 @@ _COUNT, _ARTICLES = COUNT_ARTICLE_TRIPLES, LIST_ARTICLES
 # flushes them: without a flush, a long ingest grows by ~220 MB per 1,000 articles before it
 # levels off. Flushing after this many quads keeps memory flat and costs no throughput.
 FLUSH_EVERY_QUADS = 50_000
+# New articles are written by the bulk loader this many at a time (see BulkArticleWriter).
+BULK_BATCH = 64
 
 
 def _one_line(error: BaseException) -> str:
@@ -121,6 +125,9 @@ class PyoxigraphStore(Store):
             self._write(self.native.flush)
             self._unflushed = 0
         return outcome
+
+    def article_writer(self) -> ArticleWriter:
+        return BulkArticleWriter(self)
 
     def remove_article(self, article_iri: str) -> bool:
         node = self._article_node(article_iri)
@@ -295,6 +302,66 @@ class PyoxigraphStore(Store):
             except OSError:
                 pass
             self._native = None  # dropping the last reference releases the on-disk lock
+
+
+class BulkArticleWriter(ArticleWriter):
+    """New articles gathered and written with pyoxigraph's bulk loader, `batch` at a time:
+    3x less time than a transaction per article (about 0.7 ms an article instead of 2.4 ms,
+    flushes included), and RocksDB's write buffers stay empty.
+
+    The bulk loader has no transaction, so the articles' content hashes (what marks a graph
+    as a stored article) are written afterwards, in one transaction: if the process dies
+    between the two, those graphs have no hash, and the next ingest of the same input
+    replaces them whole. Articles already stored are replaced one transaction each, as
+    `put_article` does."""
+
+    def __init__(self, store: PyoxigraphStore, batch: int = BULK_BATCH) -> None:
+        super().__init__(store)
+        self.native_store = store
+        self.batch = batch
+        # article IRI -> (content hash, quads, callback)
+        self._held: dict[str, tuple[str, list[ox.Quad], Callable[[PutOutcome], None]]] = {}
+        self._keys: set[str] = set()
+
+    def put(self, article_iri: str, graph: rdflib.Graph, content_hash: str, done: Callable[[PutOutcome], None],
+            keys: frozenset[str] = frozenset()) -> None:
+        held = self._held.get(article_iri)
+        if held is not None and held[0] == content_hash:
+            self.flush()  # reported once it is stored
+            done("unchanged")
+            return
+        if held is not None or self.native_store.has_article(article_iri):
+            self.flush()
+            done(self.native_store.put_article(article_iri, graph, content_hash))
+            return
+        node = self.native_store._article_node(article_iri)
+        article = URIRef(node.value)
+        triples = ((s, p, o) for s, p, o in graph if not (p == DIP.contentHash and s == article))
+        try:
+            self._held[article_iri] = (content_hash, list(graph_to_quads(triples, node)), done)
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"cannot store article {node.value}: {_one_line(e)}") from None
+        self._keys |= keys
+        if len(self._held) >= self.batch:
+            self.flush()
+
+    def holds_any(self, keys: Iterable[str]) -> bool:
+        return not self._keys.isdisjoint(keys)
+
+    def flush(self) -> None:
+        if not self._held:
+            return
+        native = self.native_store.native
+        held = list(self._held.values())
+        quads = [q for _hash, graph_quads, _done in held for q in graph_quads]
+        hashes = [ox.Quad(node, _CONTENT_HASH, ox.Literal(h), node)
+                  for node, h in ((ox.NamedNode(iri), h) for iri, (h, _q, _d) in self._held.items())]
+        self._held.clear()
+        self._keys.clear()
+        self.native_store._write(lambda: native.bulk_extend(quads))
+        self.native_store._write(lambda: native.extend(hashes))
+        for _hash, _quads, done in held:
+            done("added")
 
 
 class OxigraphStore(PyoxigraphStore):
