@@ -78,72 +78,49 @@ def extract(corpus: str) -> dict:
     return {"load_s": load_s, "loop_s": time.perf_counter() - t, "events": n, "articles": len(arts)}
 
 
-def breakdown(corpus: str, store_dir: str, fast: str = "0") -> dict:
-    """The body of pipeline.ingest + extract.components.parse, one timer per stage
-    (`fast` = "1": same_events_fast from bench/prototypes.py instead of the shipped one)."""
-    from spacy.tokens import Doc
-
-    from diplokg.extract import extraction_from_doc
-    from diplokg.extract.components import STAGES, paragraphs
-    from diplokg.pipeline import ensure_ontology, same_events
-    from diplokg.rdf import iris
-
-    if fast == "1":
-        from prototypes import same_events_fast as same_events
-    from diplokg.rdf.mapping import article_graph
+def breakdown(corpus: str, store_dir: str) -> dict:
+    """`pipeline.ingest` as shipped, on an on-disk store, with a timer around each of
+    diplokg's stages (our spaCy components, same_events, article_graph, the writer); what
+    is left of the loop is the model's nlp.pipe and the glue between stages."""
+    from diplokg import pipeline
+    from diplokg.extract.components import STAGES
     from diplokg.stores import open_store
+    from diplokg.stores import oxigraph
 
     arts = articles(corpus)
     nlp, load_s = load()
+    timers: dict[str, float] = {}
+
+    def timed(name, fn):
+        timers[name] = 0.0
+
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                timers[name] += time.perf_counter() - t
+
+        return wrapper
+
+    for i, (name, component) in enumerate(nlp._components):
+        if name in STAGES:
+            nlp._components[i] = (name, timed(name, component))
+    pipeline.same_events = timed("same_events", pipeline.same_events)
+    pipeline.article_graph = timed("article_graph", pipeline.article_graph)
+    to_quads = oxigraph.graph_to_quads
+    oxigraph.graph_to_quads = timed("writer: to pyoxigraph quads", lambda *a: iter(list(to_quads(*a))))
+    oxigraph.BulkArticleWriter.flush = timed("writer: bulk writes", oxigraph.BulkArticleWriter.flush)
     store = open_store(store_dir)
-    ensure_ontology(store)
-    model = [n for n in nlp.pipe_names if n not in STAGES]
-    timers = {k: 0.0 for k in ("hash_check", "select_pipes", "model_pipe", "from_docs", *STAGES,
-                               "extraction_from_doc", "same_events", "article_graph", "put_article")}
-    pc = time.perf_counter
-    tokens = quads = 0
-    t_all = pc()
-    for a in arts:
-        t = pc()
-        store.article_hash(str(iris.article_iri(a.id)))
-        timers["hash_check"] += pc() - t
-        t = pc()
-        ctx = nlp.select_pipes(enable=model)
-        timers["select_pipes"] += pc() - t
-        t = pc()
-        docs = list(nlp.pipe(paragraphs(a.text)))
-        timers["model_pipe"] += pc() - t
-        t = pc()
-        ctx.restore()
-        timers["select_pipes"] += pc() - t
-        t = pc()
-        doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
-        doc.user_data["published"] = a.published
-        timers["from_docs"] += pc() - t
-        tokens += len(doc)
-        for name in STAGES:
-            t = pc()
-            doc = nlp.get_pipe(name)(doc)
-            timers[name] += pc() - t
-        t = pc()
-        x = extraction_from_doc(a, doc)
-        timers["extraction_from_doc"] += pc() - t
-        t = pc()
-        same = same_events(x, store)
-        timers["same_events"] += pc() - t
-        t = pc()
-        g = article_graph(x, iris.DEFAULT_BASE, same)
-        timers["article_graph"] += pc() - t
-        quads += len(g)
-        t = pc()
-        store.put_article(str(g.identifier), g, a.content_hash)
-        timers["put_article"] += pc() - t
-    total = pc() - t_all
+    t = time.perf_counter()
+    pipeline.ingest(arts, store)
+    total = time.perf_counter() - t
     store.close()
-    return {"load_s": load_s, "loop_s": total, "timers": timers, "tokens": tokens, "quads": quads, "articles": len(arts)}
+    timers["model (nlp.pipe) and glue"] = total - sum(timers.values())
+    return {"load_s": load_s, "loop_s": total, "timers": timers, "articles": len(arts)}
 
 
-def synthetic_ingest(n: str, store_dir: str, seed: str = "0", patched: str = "1") -> dict:
+def synthetic_ingest(n: str, store_dir: str, seed: str = "0") -> dict:
     """pipeline.ingest (hash check, same_events, mapping, put_article) without the NLP: the
     extraction step returns what the generator planted. For peak memory and the store-side
     cost of ingest at sizes the NLP cannot reach here."""
@@ -153,10 +130,6 @@ def synthetic_ingest(n: str, store_dir: str, seed: str = "0", patched: str = "1"
     from diplokg.pipeline import ingest
     from diplokg.stores import open_store
 
-    if patched == "1":
-        import prototypes
-
-        prototypes.patch(same_events=True)
     count = int(n)
     planned = {}
 
@@ -193,54 +166,14 @@ def synthetic_ingest(n: str, store_dir: str, seed: str = "0", patched: str = "1"
             "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def same_events_scaling(seed: str = "1", checkpoints: str = "500,1000,2000,4000", probe: str = "20") -> dict:
-    """Stores grown from planned extractions (mapping + put_article, no NLP); at each
-    checkpoint, the shipped and the prototype same_events on `probe` new articles and on
-    `probe` re-reported ones (copies of stored articles under new ids: their events match)."""
-    import dataclasses
-    import tempfile
-
-    import corpus
-    from prototypes import same_events_fast
-
-    from diplokg.pipeline import ensure_ontology, same_events
-    from diplokg.rdf.mapping import article_graph
-    from diplokg.stores import open_store
-
-    k = int(probe)
-    store = open_store(tempfile.mkdtemp(prefix="diplokg-bench-se-"))
-    ensure_ontology(store)
-    rows, stored = [], 0
-    for cp in (int(x) for x in checkpoints.split(",")):
-        for x in corpus.generate_extractions(cp - stored, int(seed), start=stored):
-            g = article_graph(x)
-            store.put_article(str(g.identifier), g, x.article.content_hash)
-        stored = cp
-        new = list(corpus.generate_extractions(k, int(seed), start=10_000_000))
-        old = list(corpus.generate_extractions(k, int(seed), start=0))
-        dup = [dataclasses.replace(x, article=dataclasses.replace(x.article, id=x.article.id + "-again")) for x in old]
-        probe_set = new + dup
-        t = time.perf_counter()
-        a = [same_events(x, store) for x in probe_set]
-        shipped = time.perf_counter() - t
-        t = time.perf_counter()
-        b = [same_events_fast(x, store) for x in probe_set]
-        fast_t = time.perf_counter() - t
-        rows.append({"articles": cp, "shipped_ms": shipped / len(probe_set) * 1000, "fast_ms": fast_t / len(probe_set) * 1000,
-                     "same": a == b, "matches": sum(len(r) for r in a)})
-        print(rows[-1], file=sys.stderr, flush=True)
-    store.close()
-    return {"rows": rows}
-
-
 def synthetic_breakdown(n: str, store_dir: str, seed: str = "1", window: str = "5000") -> dict:
-    """The store side of pipeline.ingest (hash check, same_events as in src, article_graph,
-    put_article) over planned extractions, timed per window of articles, with RSS: how the
-    per-article cost and the memory grow with the store."""
+    """The store side of pipeline.ingest as in src (hash check, same_events, article_graph,
+    the store's article writer) over planned extractions, timed per window of articles, with
+    RSS: how the per-article cost and the memory grow with the store."""
     import corpus
     import psutil
 
-    from diplokg.pipeline import ensure_ontology, same_events
+    from diplokg.pipeline import ensure_ontology, identity_keys, same_events
     from diplokg.rdf import iris
     from diplokg.rdf.mapping import article_graph
     from diplokg.stores import open_store
@@ -252,24 +185,29 @@ def synthetic_breakdown(n: str, store_dir: str, seed: str = "1", window: str = "
     rows = []
     acc = {"hash_check": 0.0, "same_events": 0.0, "article_graph": 0.0, "put_article": 0.0}
     pc = time.perf_counter
+    writer = store.article_writer()
     for i, x in enumerate(corpus.generate_extractions(int(n), int(seed))):
         t = pc()
         store.article_hash(str(iris.article_iri(x.article.id)))
         acc["hash_check"] += pc() - t
         t = pc()
+        keys = identity_keys(x)
+        if writer.holds_any(keys):
+            writer.flush()
         same = same_events(x, store)
         acc["same_events"] += pc() - t
         t = pc()
         g = article_graph(x, iris.DEFAULT_BASE, same)
         acc["article_graph"] += pc() - t
         t = pc()
-        store.put_article(str(g.identifier), g, x.article.content_hash)
+        writer.put(str(g.identifier), g, x.article.content_hash, lambda outcome: None, keys)
         acc["put_article"] += pc() - t
         if (i + 1) % w == 0:
             rows.append({"articles": i + 1, **{k: v / w * 1000 for k, v in acc.items()},
                          "rss_mib": proc.memory_info().rss / 2**20})
             print(rows[-1], file=sys.stderr, flush=True)
             acc = dict.fromkeys(acc, 0.0)
+    writer.flush()
     store.close()
     return {"loop_s": 0.0, "rows": rows}
 
@@ -430,7 +368,7 @@ def query_one(store_dir: str, label: str, budget: str = "20", max_reps: str = "3
 
 
 MODES = {"raw-model": raw_model, "raw-full": raw_full, "extract": extract, "breakdown": breakdown,
-         "synthetic-ingest": synthetic_ingest, "same-events-scaling": same_events_scaling,
+         "synthetic-ingest": synthetic_ingest,
          "synthetic-breakdown": synthetic_breakdown, "raw-extend-rss": raw_extend_rss,
          "bulk-load": bulk_load, "import-fast": import_fast, "reopen-size": db_size_after_reopen, "raw-export": raw_export,
          "query-labels": query_labels, "query-one": query_one}

@@ -11,7 +11,6 @@ Rows of the extraction table (all over the same JSONL corpus, each in a fresh pr
   raw full pipeline nlp.pipe over whole texts with every pipe, ours included
   extract_many      diplokg.extract.extract_many: parse per article + dataclasses, no store
   diplokg ingest    the CLI as shipped: `diplokg ingest corpus.jsonl --store DIR -q`
-  ingest (patched)  the same CLI with bench/prototypes.py's same_events_fast
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from common import (BENCH, DIPLOKG, LAST_CPU, PYTHON, TIME, WORK, Runs, fresh_di
                     timed_child, verdict, write_section)
 
 CHILD = str(BENCH / "_child.py")
-PATCHED = str(BENCH / "diplokg_patched.py")
 
 
 def corpus_file(n: int, seed: int) -> Path:
@@ -143,33 +141,28 @@ def _mmm(values: list[float]) -> str:
 # -- 1. extraction ------------------------------------------------------------------------
 
 
-def extraction(sizes: list[int], repeat: int, seed: int, shipped_max: int, mode: str, patched_rows: bool = True) -> dict:
+def extraction(sizes: list[int], repeat: int, seed: int, mode: str, full_max: int) -> dict:
     summary = {}
     intro = ("### 1. Extraction: `diplokg ingest` vs raw `nlp.pipe`\n\n"
              "Process wall time includes interpreter start, imports, model load (~1-2 s) and reading the JSONL; "
              "`pipe loop` is the time inside the loop only. The machine is shared with other work (see the load "
              "average), so runs are interleaved round-robin and the target verdicts use the best run of each "
-             "(min wall); CPU time (user+sys) is shown as a cross-check that is less sensitive to contention. "
-             "The raw model+ruler row is the fair baseline for diplokg's parse (same pipes, same paragraphs), "
-             "but it batches paragraphs across articles, which parse (one article at a time) cannot.")
+             "(min wall); CPU time (user+sys, RocksDB's background threads included) is shown as a cross-check "
+             "that is less sensitive to contention. The raw model+ruler row is the baseline of the target: the same "
+             "pipes over the same paragraphs, batched across articles as diplokg's parse_many does.")
     write_section("ingest-extraction", intro)
     for n in sizes:
         corpus = corpus_file(n, seed)
         words = corpus_words(corpus)
         print(f"extraction, {n} articles ({words} words)", flush=True)
-        variants = [child_variant("raw nlp.pipe, model + our entity ruler, per paragraph", "raw-model", [str(corpus)]),
-                    child_variant("raw nlp.pipe, full pipeline (ours included), whole texts", "raw-full", [str(corpus)])]
-        if n <= 1000 and mode != "quick":
+        variants = [child_variant("raw nlp.pipe, model + our entity ruler, per paragraph", "raw-model", [str(corpus)])]
+        if n <= full_max:
+            variants.append(child_variant("raw nlp.pipe, full pipeline (ours included), whole texts", "raw-full", [str(corpus)]))
             variants.append(child_variant("diplokg extract_many (no store)", "extract", [str(corpus)]))
-        if n <= shipped_max:
-            variants.append(ingest_variant("diplokg ingest (as shipped)", DIPLOKG, corpus))
-        if patched_rows:
-            variants.append(ingest_variant("diplokg ingest (patched same_events)", [PYTHON, PATCHED, "--proto", "same_events"], corpus))
+        variants.append(ingest_variant("diplokg ingest", DIPLOKG, corpus))
         measure(variants, repeat)
         rows = [v.runs for v in variants]
-        raw = rows[0]
-        shipped = next((r for r in rows if r.label.endswith("(as shipped)")), None)
-        patched = rows[-1] if patched_rows else shipped
+        raw, shipped = rows[0], rows[-1]
         tokens = raw.extra["tokens"]
         table = []
         for r in rows:
@@ -177,20 +170,14 @@ def extraction(sizes: list[int], repeat: int, seed: int, shipped_max: int, mode:
             table.append([r.label, r.mmm(), r.cpu_mmm(), _mmm(loop) if loop else "-",
                           f"{tokens / r.median:,.0f}", f"{r.median / raw.median:.2f}x", f"{r.best / raw.best:.2f}x",
                           f"{min(r.cpu) / min(raw.cpu):.2f}x", r.peak()])
+        ratio = shipped.best / raw.best
         body = [f"#### {n:,} articles ({words:,} words, {tokens:,} tokens), {repeat} runs", "",
                 md_table(["run", "process wall s (min / med / max)", "CPU s (user+sys)", "pipe loop s",
                           "tokens/s (median wall)", "vs raw: median wall", "vs raw: best wall", "vs raw: best CPU",
-                          "peak RSS MiB"], table)]
-        ratio_shipped = shipped.best / raw.best if shipped else None
-        ratio_patched = patched.best / raw.best
-        body.append("")
-        text = (f"Target end-to-end ingest <= 1.3x raw nlp.pipe (best wall): as shipped "
-                f"{'%.2fx' % ratio_shipped if ratio_shipped else 'not run at this size (quadratic same_events, see below)'}"
-                f" ({verdict(ratio_shipped <= 1.3) if ratio_shipped else 'n/a'})")
-        if patched_rows:
-            text += f"; with same_events_fast {ratio_patched:.2f}x ({verdict(ratio_patched <= 1.3)})"
-        body.append(text + ".")
-        summary[n] = {"raw": raw, "shipped": shipped, "patched": patched, "corpus": corpus, "tokens": tokens}
+                          "peak RSS MiB"], table), "",
+                f"Target end-to-end ingest <= 1.3x raw nlp.pipe (best wall): {ratio:.2f}x ({verdict(ratio <= 1.3)}); "
+                f"median {shipped.median / raw.median:.2f}x, CPU {min(shipped.cpu) / min(raw.cpu):.2f}x."]
+        summary[n] = {"raw": raw, "shipped": shipped, "corpus": corpus, "tokens": tokens}
         write_section(f"ingest-extraction-{n}", "\n".join(body[:1] + ["", stamp(mode)] + body[1:]))
     return summary
 
@@ -198,66 +185,38 @@ def extraction(sizes: list[int], repeat: int, seed: int, shipped_max: int, mode:
 # -- 2. --jobs ----------------------------------------------------------------------------
 
 
-def parallel(n: int, repeat: int, seed: int, jobs: int, mode: str, base: dict | None, patched_rows: bool = True) -> None:
+def parallel(n: int, repeat: int, seed: int, jobs: int, mode: str, base: dict | None) -> None:
     """--jobs 1 vs --jobs N, interleaved; the --jobs 1 runs of the extraction section are
     reused when they were on the same corpus (they were measured the same way)."""
     corpus = corpus_file(n, seed)
     print(f"parallel, {n} articles, jobs {jobs}", flush=True)
-    shipped = DIPLOKG
-    fast = [PYTHON, PATCHED, "--proto", "same_events"]
-    stream = [PYTHON, PATCHED, "--proto", "same_events,parallel" if patched_rows else "parallel"]
     variants: dict[str, Variant] = {}
     if base:
-        raw1 = Variant("raw 1", None)
-        raw1.runs = base["raw"]
+        raw1, one = Variant("raw 1", None), Variant("diplokg ingest --jobs 1", None)
+        raw1.runs, one.runs = base["raw"], base["shipped"]
     else:
-        raw1 = child_variant("raw nlp.pipe n_process=1", "raw-model", [str(corpus)])
-        variants["raw1"] = raw1
-    variants["rawn"] = child_variant(f"raw nlp.pipe n_process={jobs}", "raw-model", [str(corpus), str(jobs)])
-    pairs = {}
-    plan = [("shipped", "as shipped", shipped, "shipped")]
-    if patched_rows:
-        plan.append(("fast", "patched same_events", fast, "patched"))
-    plan.append(("stream", ("patched same_events + " if patched_rows else "") + "streaming pool", stream, None))
-    for key, label, prefix, one_from_base in plan:
-        if base and one_from_base and base.get(one_from_base):
-            one = Variant(label, None)
-            one.runs = base[one_from_base]
-        elif key == "stream":
-            # --jobs 1 never reaches the pool: the same code as the row before
-            one = pairs["fast" if patched_rows else "shipped"][0]
-        else:
-            one = ingest_variant(f"{label} --jobs 1", prefix, corpus)
-            variants[key + "1"] = one
-        many = ingest_variant(f"{label} --jobs {jobs}", prefix, corpus, jobs=jobs)
-        variants[key + "n"] = many
-        pairs[key] = (one, many)
+        raw1 = variants["raw1"] = child_variant("raw nlp.pipe n_process=1", "raw-model", [str(corpus)])
+        one = variants["one"] = ingest_variant("diplokg ingest --jobs 1", DIPLOKG, corpus)
+    rawn = variants["rawn"] = child_variant(f"raw nlp.pipe n_process={jobs}", "raw-model", [str(corpus), str(jobs)])
+    many = variants["many"] = ingest_variant(f"diplokg ingest --jobs {jobs}", DIPLOKG, corpus, jobs=jobs)
     measure(list(variants.values()), repeat)
-    rawn = variants["rawn"]
-    rows = [["raw nlp.pipe model+ruler (n_process)", raw1.runs.mmm(), rawn.runs.mmm(),
-             f"{raw1.runs.best / rawn.runs.best:.2f}x", f"{raw1.runs.median / rawn.runs.median:.2f}x",
-             raw1.runs.peak(), rawn.runs.peak()]]
-    speed = {}
-    for key, (one, many) in pairs.items():
-        speed[key] = one.runs.best / many.runs.best
-        tree = max(many.runs.extra["tree_mib"])
-        rows.append([f"diplokg ingest ({many.runs.label.rsplit(' --jobs', 1)[0]})", one.runs.mmm(), many.runs.mmm(),
-                     f"{speed[key]:.2f}x", f"{one.runs.median / many.runs.median:.2f}x", one.runs.peak(),
-                     f"{many.runs.peak()} (tree {tree:.0f})"])
-    raw_speed = raw1.runs.best / rawn.runs.best
-    verdicts = "; ".join(f"{pairs[k][1].runs.label.rsplit(' --jobs', 1)[0]} {v:.2f}x ({verdict(v >= 1.6)})"
-                         for k, v in speed.items())
+    speed, raw_speed = one.runs.best / many.runs.best, raw1.runs.best / rawn.runs.best
+    tree = max(many.runs.extra["tree_mib"])
+    rows = [["raw nlp.pipe model+ruler (n_process)", raw1.runs.mmm(), rawn.runs.mmm(), f"{raw_speed:.2f}x",
+             f"{raw1.runs.median / rawn.runs.median:.2f}x", raw1.runs.peak(), rawn.runs.peak()],
+            ["diplokg ingest (--jobs)", one.runs.mmm(), many.runs.mmm(), f"{speed:.2f}x",
+             f"{one.runs.median / many.runs.median:.2f}x", one.runs.peak(), f"{many.runs.peak()} (tree {tree:.0f})"]]
     body = ["### 2. Parallel ingest: `--jobs`", "", stamp(mode), "",
-            f"{n:,} articles, {repeat} runs each, interleaved. `diplokg ingest --jobs {jobs}` is the shipped CLI option "
-            f"(a fork pool extracts batches with `pool.map`, the parent maps and writes); the third row adds "
-            f"`extract_parallel_streaming` from bench/prototypes.py (a sliding window of `apply_async` batches, so the "
-            f"parent writes while the workers parse). Peak RSS with --jobs: the largest single process, and in "
-            f"brackets the summed RSS of the worker processes sampled every 0.1 s with psutil (copy-on-write pages "
-            f"shared with the parent are counted once per process, so this overstates real use).",
+            f"{n:,} articles, {repeat} runs each, interleaved. `diplokg ingest --jobs {jobs}`: forked worker processes "
+            f"parse batches of 8 articles, two batches per worker in flight, while the parent maps and writes in input "
+            f"order. Peak RSS with --jobs: the largest single process, and in brackets the summed RSS of the worker "
+            f"processes sampled every 0.1 s with psutil (copy-on-write pages shared with the parent are counted once "
+            f"per process, so this overstates real use).",
             "", md_table(["run", "1 process s (min/med/max)", f"--jobs {jobs} s (min/med/max)", "speedup (best)",
                           "speedup (median)", "peak RSS MiB (1)", f"peak RSS MiB ({jobs})"], rows), "",
-            f"Target --jobs 2 >= 1.6x single-process throughput (best runs): {verdicts}. spaCy's own nlp.pipe(n_process={jobs}) reaches {raw_speed:.2f}x "
-            f"here: the practical ceiling on this machine while it is shared."]
+            f"Target --jobs 2 >= 1.6x single-process throughput (best runs): {speed:.2f}x ({verdict(speed >= 1.6)}). "
+            f"spaCy's own nlp.pipe(n_process={jobs}) reaches {raw_speed:.2f}x here: the practical ceiling on this "
+            f"machine while it is shared."]
     write_section("ingest-parallel", "\n".join(body))
 
 
@@ -270,7 +229,7 @@ def memory(small: int, large: int, seed: int, mode: str, real: dict | None) -> N
     measured = {}
     for n in (small, large):
         store = fresh_dir(WORK / "store-mem")
-        wall, rss, out = python_child(CHILD, "synthetic-ingest", str(n), str(store), str(seed), "1")
+        wall, rss, out = python_child(CHILD, "synthetic-ingest", str(n), str(store), str(seed))
         measured[n] = rss
         rows.append([f"{n:,}", f"{wall:.1f}", f"{out['loop_s']:.1f}", f"{out['triples']:,}", f"{rss:.0f}"])
         print(f"  {n}: {wall:.1f} s, {rss:.0f} MiB", flush=True)
@@ -278,15 +237,15 @@ def memory(small: int, large: int, seed: int, mode: str, real: dict | None) -> N
     body = ["### 7. Peak memory of ingest vs corpus size", "", stamp(mode), "",
             f"Running the NLP over {large:,} articles would take hours on this machine, so this runs `pipeline.ingest` (hash check, "
             "same_events, mapping, put_article into an on-disk store, ontology load) with the extraction step "
-            "replaced by the corpus generator's planned extractions (`bench/_child.py synthetic-ingest`; same_events_fast "
-            "patched in, since the shipped query is quadratic: see below). spaCy's part of the footprint is constant per "
+            "replaced by the corpus generator's planned extractions (`bench/_child.py synthetic-ingest`). spaCy's part "
+            "of the footprint is constant per "
             "article (the model, one Doc at a time); its StringStore grows with new words, which a synthetic corpus "
             "understates.", "",
             md_table(["articles", "process wall s", "ingest loop s", "triples stored", "peak RSS MiB"], rows), "",
             f"Target peak memory at {large:,} within 1.2x of {small:,}: {ratio:.2f}x ({verdict(ratio <= 1.2)})."]
     if real:
         body += ["", "Real ingest (NLP included) from the extraction runs above: " + ", ".join(
-            f"{n:,} articles {v['patched'].peak()} MiB" for n, v in sorted(real.items())) + "."]
+            f"{n:,} articles {v['shipped'].peak()} MiB" for n, v in sorted(real.items())) + "."]
     write_section("ingest-memory", "\n".join(body))
 
 
@@ -309,10 +268,11 @@ def scaling(n: int, window: int, seed: int, mode: str) -> None:
         row.append(f"{raw.get(r['articles'], float('nan')):.0f}")
     body = ["### Ingest cost and memory as the store grows (no NLP)", "", stamp(mode), "",
             f"{n:,} planned articles through the store side of `pipeline.ingest` as in src (hash check, same_events, "
-            f"article_graph, put_article into an on-disk store), averaged per window of {window:,} articles, with the "
+            f"article_graph, the store's article writer: bulk batches of new articles into an on-disk store), averaged "
+            f"per window of {window:,} articles, with the "
             "process RSS at the end of each window; last column: raw pyoxigraph writing the same article graphs "
             "(one `extend` transaction per article, no diplokg) at the same point.", "",
-            md_table(["articles stored", "hash check ms", "same_events ms", "article_graph ms", "put_article ms",
+            md_table(["articles stored", "hash check ms", "same_events ms", "article_graph ms", "writer ms",
                       "total ms/article", "RSS MiB", "raw pyoxigraph RSS MiB"], rows)]
     write_section("ingest-scaling", "\n".join(body))
 
@@ -327,38 +287,20 @@ def breakdown(n: int, seed: int, mode: str) -> None:
     wall, rss, out = python_child(CHILD, "breakdown", str(corpus), str(store))
     timers = out["timers"]
     total = out["loop_s"]
-    model = timers["model_pipe"]
+    model = timers["model (nlp.pipe) and glue"]
     rows = [[k, f"{v:.2f}", f"{v / n * 1000:.1f}", f"{100 * v / total:.1f} %", f"{v / model:.2f}x"]
             for k, v in sorted(timers.items(), key=lambda kv: -kv[1])]
     ours = total - model
-    # the same loop with same_events_fast, for the projected figures
-    store2 = fresh_dir(WORK / "store-breakdown-fast")
-    _w2, _r2, out2 = python_child(CHILD, "breakdown", str(corpus), str(store2), "1")
-    fast = out2["timers"]["same_events"]
     prof = profile(corpus, n)
     body = ["### Where ingest time goes (diplokg's own overhead)", "", stamp(mode), "",
-            f"{n} articles, one process, the body of `pipeline.ingest` and `extract.components.parse` with a timer per "
-            f"stage (`bench/_child.py breakdown`). The model's nlp.pipe over the paragraphs is the unavoidable part; "
+            f"{n} articles, one process: `pipeline.ingest` as shipped with a timer around each of diplokg's stages "
+            f"(`bench/_child.py breakdown`). The model's nlp.pipe over the paragraphs is the unavoidable part; "
             f"everything else is diplokg's ({ours:.1f} s of {total:.1f} s = {100 * ours / total:.0f} %, "
             f"{ours / model:.2f}x the model time).", "",
             md_table(["stage", "s", "ms/article", "share", "vs model"], rows), "",
-            f"With `same_events_fast` (bench/prototypes.py) the same loop's same_events takes {fast:.2f} s "
-            f"({fast / n * 1000:.1f} ms/article) instead of {timers['same_events']:.2f} s. The shipped same_events grows with "
-            f"the store: it scans every stored event of the type (see the scaling table below).", "",
-            same_events_scaling(seed, mode), "",
-            "#### cProfile of in-process ingest (shipped code), diplokg functions by own time", "",
+            "#### cProfile of in-process ingest, diplokg functions by own time", "",
             "```", prof, "```"]
     write_section("ingest-breakdown", "\n".join(body))
-
-
-def same_events_scaling(seed: int, mode: str) -> str:
-    checkpoints, probe = ("250,500", "10") if mode == "quick" else ("500,1000,2000,4000", "20")
-    wall, rss, out = python_child(CHILD, "same-events-scaling", str(seed), checkpoints, probe)
-    rows = [[f"{r['articles']:,}", f"{r['shipped_ms']:.1f}", f"{r['fast_ms']:.2f}", f"{r['shipped_ms'] / max(r['fast_ms'], 1e-9):.0f}x",
-             "yes" if r["same"] else "NO"] for r in out["rows"]]
-    return ("#### same_events cost vs store size (no NLP: stores built from planned extractions)\n\n" +
-            md_table(["articles already stored", "shipped ms/article", "same_events_fast ms/article", "speedup",
-                      "identical results"], rows))
 
 
 def profile(corpus: Path, n: int) -> str:
@@ -403,10 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parallel-size", type=int, help="articles for the --jobs comparison (default 1000; quick 100)")
     ap.add_argument("--memory-sizes", help="small,large for the memory scaling (default 5000,50000; quick 200,1000)")
     ap.add_argument("--breakdown-size", type=int, help="articles for the breakdown/profile (default 200; quick 100)")
-    ap.add_argument("--shipped-max", type=int, default=1000,
-                    help="largest corpus to run the shipped ingest on (its same_events is quadratic; default 1000)")
-    ap.add_argument("--no-patched", action="store_true",
-                    help="leave out the rows with bench/prototypes.py's same_events_fast (once src has the fix)")
+    ap.add_argument("--full-max", type=int, default=1000,
+                    help="largest corpus for the extra rows (raw full pipeline, extract_many; default 1000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--scaling", help="articles,window for the store-growth table (default 20000,5000; quick 2000,500)")
     ap.add_argument("--only", help="comma-separated subset of: extraction,parallel,memory,breakdown,scaling")
@@ -422,10 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     sc_n, sc_w = (int(x) for x in (args.scaling or ("2000,500" if q else "20000,5000")).split(","))
     WORK.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    patched_rows = not args.no_patched
-    summary = extraction(sizes, repeat, args.seed, args.shipped_max, mode, patched_rows) if "extraction" in only else {}
+    summary = extraction(sizes, repeat, args.seed, mode, args.full_max) if "extraction" in only else {}
     if "parallel" in only:
-        parallel(par_n, repeat, args.seed, args.jobs, mode, summary.get(par_n), patched_rows)
+        parallel(par_n, repeat, args.seed, args.jobs, mode, summary.get(par_n))
     if "breakdown" in only:
         breakdown(bd_n, args.seed, mode)
     if "memory" in only:

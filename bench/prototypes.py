@@ -1,21 +1,12 @@
-"""Prototypes of fixes the benchmarks found, for the main engineer to port into src/.
+"""Prototypes the benchmarks measure against the shipped code (nothing here changes diplokg).
 
-Nothing here changes diplokg unless `patch()` is called (the benchmarks do so only in the
-runs labelled "patched", through `bench/diplokg_patched.py`).
+- `entities_layout`: a store layout with each entity's description in one shared graph
+  (the query benchmark's "prototype layout" rows).
+- `import_fast`: import through the store API with `extend`/`bulk_extend` batches (rows of
+  the import benchmark).
 
-1. `same_events_fast`: pipeline.same_events with the participants bound first.
-   The shipped query starts from `GRAPH ?g { ?e a dip:<Type> ; dip:status <S> }`, i.e. every
-   stored event of that type, and checks participants in FILTER NOT EXISTS afterwards, so
-   each call costs O(events of that type in the store) and an ingest of N articles costs
-   O(N^2). Binding `?e dip:participant <m1>, <m2> ...` first makes Oxigraph start from the
-   participants' index entries. Same rows, same order (ORDER BY ?e); measured 280x faster
-   on a 2,000-article store (see results.md, "Where ingest time goes").
-
-2. `extract_parallel_streaming`: pipeline._extract_parallel without the lock-step batches.
-   The shipped version maps a chunk of 16*jobs articles with pool.map and only then lets
-   the parent map and write them, so the workers idle while the parent writes, and the
-   parent idles while the workers parse. `imap` with a bounded window keeps both busy;
-   results still come back in input order.
+(`same_events_fast` and the streaming `--jobs` pool, measured here earlier, are now in
+src/diplokg/pipeline.py.)
 """
 
 from __future__ import annotations
@@ -23,78 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from rdflib import URIRef
-
-
-def same_events_fast(extraction, store, base=None) -> dict[int, URIRef]:
-    from diplokg.rdf import iris
-    from diplokg.rdf.vocab import DIP, STATUS
-
-    base = base or iris.DEFAULT_BASE
-    found: dict[int, URIRef] = {}
-    this_graph = iris.article_iri(extraction.article.id, base)
-    for i, event in enumerate(extraction.events):
-        members = sorted(iris.entity_iri(k, base) for k in event.participants)
-        if not members:
-            continue
-        date = event.time.value if event.time else None
-        place = event.destination if event.type == "Visit" else event.location
-        place_prop = DIP.destination if event.type == "Visit" else DIP.location
-        listed = ", ".join(m.n3() for m in members)
-        query = f"""
-            SELECT DISTINCT ?e ?date ?place WHERE {{
-              ?e {DIP.participant.n3()} {listed} .
-              GRAPH ?g {{ ?e a {DIP[event.type].n3()} ; {DIP.status.n3()} {STATUS[event.status].n3()} }}
-              FILTER(?g != {this_graph.n3()})
-              FILTER NOT EXISTS {{ ?e {DIP.participant.n3()} ?other . FILTER(?other NOT IN ({listed})) }}
-              OPTIONAL {{ ?e {DIP.date.n3()} ?date }}
-              OPTIONAL {{ ?e {place_prop.n3()} ?place }}
-            }} ORDER BY ?e"""
-        for row in store.query(query).rows:
-            e_iri, other_date, other_place = row
-            if date and other_date is not None and str(other_date) != date:
-                continue
-            if place and other_place is not None and other_place != iris.entity_iri(place, base):
-                continue
-            found[i] = URIRef(str(e_iri))
-            break
-    return found
-
-
-def _extract_batch(articles: list) -> list:
-    from diplokg.extract import extract
-
-    return [extract(a) for a in articles]
-
-
-def extract_parallel_streaming(articles: Iterable, jobs: int, batch: int = 4, ahead: int = 4) -> Iterator:
-    """Ordered results from `jobs` forked workers, with a sliding window of `ahead` batches per
-    worker in flight: the parent maps and writes article k while the workers parse k+1...,
-    and memory stays bounded (the window, not the corpus)."""
-    import collections
-    import itertools
-    import multiprocessing
-
-    from diplokg.nlp import load_nlp
-
-    load_nlp()  # forked workers share the loaded pipeline
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    iterator = iter(articles)
-    pending: collections.deque = collections.deque()
-    with context.Pool(jobs) as pool:
-        def submit() -> bool:
-            chunk = list(itertools.islice(iterator, batch))
-            if chunk:
-                pending.append(pool.apply_async(_extract_batch, (chunk,)))
-            return bool(chunk)
-
-        for _ in range(jobs * ahead):
-            if not submit():
-                break
-        while pending:
-            done = pending.popleft().get()
-            submit()
-            yield from done
 
 
 ENTITIES_GRAPH = "https://w3id.org/diplokg/graph/entities"
@@ -125,15 +44,6 @@ def entities_layout(quads, base: str = "https://w3id.org/diplokg/id/"):
                 yield ox.Quad(t.subject, t.predicate, t.object, shared)
         else:
             yield q
-
-
-def patch(same_events: bool = True, parallel: bool = False) -> None:
-    import diplokg.pipeline as pipeline
-
-    if same_events:
-        pipeline.same_events = same_events_fast
-    if parallel:
-        pipeline._extract_parallel = lambda articles, jobs, batch=16: extract_parallel_streaming(articles, jobs)
 
 
 def import_fast(store, path, *, bulk: bool = False, batch_quads: int = 200_000) -> int:
