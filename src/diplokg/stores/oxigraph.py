@@ -254,7 +254,17 @@ class PyoxigraphStore(Store):
             return QueryResult(kind="ask", boolean=bool(raw))
         if isinstance(raw, ox.QuerySolutions):
             variables = raw.variables
-            rows = [tuple(from_ox(solution[v]) for v in variables) for solution in raw]
+            # a result repeats its terms (the same node on many rows): each is converted
+            # once, and the rows share the rdflib objects
+            converted: dict = {None: None}
+
+            def term(value):
+                found = converted.get(value, converted)
+                if found is converted:
+                    found = converted[value] = from_ox(value)
+                return found
+
+            rows = [tuple(term(solution[v]) for v in variables) for solution in raw]
             return QueryResult(kind="select", vars=[v.value for v in variables], rows=rows)
         graph = _bind_prefixes(rdflib.Graph())
         for triple in raw:
