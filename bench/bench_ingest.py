@@ -237,8 +237,8 @@ def memory(small: int, large: int, seed: int, mode: str, real: dict | None) -> N
     body = ["### 7. Peak memory of ingest vs corpus size", "", stamp(mode), "",
             f"Running the NLP over {large:,} articles would take hours on this machine, so this runs `pipeline.ingest` (hash check, "
             "same_events, mapping, put_article into an on-disk store, ontology load) with the extraction step "
-            "replaced by the corpus generator's planned extractions (`bench/_child.py synthetic-ingest`). spaCy's part "
-            "of the footprint is constant per "
+            "replaced by the corpus generator's planned extractions (`bench/_child.py synthetic-ingest`; the spaCy "
+            "pipeline is loaded as in a real ingest, but not run). spaCy's part of the footprint is constant per "
             "article (the model, one Doc at a time); its StringStore grows with new words, which a synthetic corpus "
             "understates.", "",
             md_table(["articles", "process wall s", "ingest loop s", "triples stored", "peak RSS MiB"], rows), "",
