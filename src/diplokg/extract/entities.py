@@ -13,12 +13,13 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..lang import load_json
 from ..model import Entity, Mention
 from ..rdf.iris import entity_key
 from .alternation import alternation
-from .doc_text import doc_text
+from .doc_text import doc_text, token_at_char
 from .gazetteer import CAP_WORD, RULER_LABELS, Gazetteer, body_key, title_pattern
 
 _P = load_json("persons.json")
@@ -72,8 +73,9 @@ class EntityIndex:
         return e.label if e else key
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form for comparing names."""
+    """Case- and accent-insensitive form for comparing names (cached: the same words recur)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -286,11 +288,12 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
         if ent.label_ == "PER":
             cands.append((ent.start, ent.end))
     # Names right after a title: "el secretario general de la ASEAN, Nguyen Thanh Hai".
-    by_char = {t.idx: t for t in doc}
+    by_char = token_at_char(doc)
     for ts in titles:
         m = re.match(r"(?:[ ][a-záéíóúñü]+)?(?:[ ]\([^)\n]{1,15}\))?,?[ ]", text[ts.end : ts.end + 60])
         for gap in ([m.end()] if m else []) + [1]:
-            tok = by_char.get(ts.end + gap)
+            i = by_char.get(ts.end + gap)
+            tok = None if i is None else doc[i]
             if tok is None or not tok.text[:1].isupper() or tok.ent_type_ in RULER_LABELS:
                 continue
             j = tok.i

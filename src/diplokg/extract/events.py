@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..lang import load_json
 from ..model import Event, Mention, TimeExpr
-from .doc_text import doc_text
+from .doc_text import doc_text, token_starts
 from .entities import EntityIndex, Span
 from .positions import TitleSpan, post_class
 from .timex import resolve as resolve_time
@@ -85,7 +85,6 @@ class EventExtractor:
         self.positions = positions
         self.published = published
         self.drafts: list[Draft] = []
-        self._token_starts: list[int] | None = None
         self.title_refs = self._title_refs()
         self.subjects = self._explicit_subjects()
 
@@ -733,9 +732,7 @@ class EventExtractor:
 
     def _token_at(self, char: int):
         """The word covering a character offset, or None (a space, or past the end)."""
-        if self._token_starts is None:
-            self._token_starts = [t.idx for t in self.doc]
-        i = bisect_right(self._token_starts, char) - 1
+        i = bisect_right(token_starts(self.doc), char) - 1
         if i < 0:
             return None
         tok = self.doc[i]
