@@ -301,15 +301,22 @@ def raw_export(store_dir: str, fmt: str, out: str) -> dict:
     return {"loop_s": time.perf_counter() - t}
 
 
-def query_cases(native) -> list[tuple[str, str, dict]]:
+def query_cases(native) -> list[tuple[str, str, dict, int | None, int]]:
+    """(label, named query, params, limit, offset): every named query's default page (the
+    first 100 rows), and pages that a user asks for with parameters or an offset."""
     from diplokg.query import named_queries
 
     busiest = next(iter(native.query(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/diplokg/ontology#Meeting> ; "
         "<https://w3id.org/diplokg/ontology#participant> ?p . ?p a <https://w3id.org/diplokg/ontology#Person> } "
         "GROUP BY ?p ORDER BY DESC(?n) LIMIT 1", use_default_graph_as_union=True)))["p"].value
-    return [(name, name, {}) for name in sorted(named_queries())] + [
-        ("meetings(person=busiest)", "meetings", {"person": f"<{busiest}>"})]
+    return [(name, name, {}, None, 0) for name in sorted(named_queries())] + [
+        ("meetings(person=busiest)", "meetings", {"person": f"<{busiest}>"}, None, 0),
+        ("network(person=busiest)", "network", {"person": f"<{busiest}>"}, None, 0),
+        ("timeline(type=dip:Visit)", "timeline", {"type": "dip:Visit"}, None, 0),
+        ("timeline(from=2026-06,to=2026-06)", "timeline", {"from": "2026-06", "to": "2026-06"}, None, 0),
+        ("timeline(offset=900)", "timeline", {}, None, 900),
+    ]
 
 
 def query_labels(store_dir: str) -> dict:
@@ -320,35 +327,45 @@ def query_labels(store_dir: str) -> dict:
 
 
 def query_one(store_dir: str, label: str, budget: str = "20", max_reps: str = "30", mem_gib: str = "6") -> dict:
-    """One named query through diplokg (query.run_named: parameters bound, every row turned into
-    rdflib terms) and the same SPARQL text straight on the store's pyoxigraph Store (every
-    solution's values read), interleaved, after one warm-up each; until `budget` seconds or
-    `max_reps` runs. The address space is capped at `mem_gib` GiB (the machine is shared)."""
+    """One named query through diplokg (query.run_named: the page's SPARQL rendered, parameters
+    written as terms, every row turned into rdflib terms) and the same SPARQL texts straight on
+    the store's pyoxigraph Store (query.page_texts: the windowed text, then the exact one when
+    the window held too few rows, as run_named does; every solution's values read),
+    interleaved, after one warm-up each; until `budget` seconds or `max_reps` runs. The address
+    space is capped at `mem_gib` GiB (the machine is shared)."""
     import resource
 
-    import pyoxigraph as ox
-
-    limit = int(float(mem_gib) * 2**30)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from diplokg.query import named_queries, parse_value, run_named
+    limit_as = int(float(mem_gib) * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit_as, limit_as))
+    from diplokg.query import DEFAULT_LIMIT, named_queries, named_values, page_texts, run_named
     from diplokg.stores import open_store
 
     store = open_store(store_dir)
     native = getattr(store, "native", None)
     if native is None:
         raise SystemExit("this store backend exposes no pyoxigraph Store (.native)")
-    _label, name, params = next(c for c in query_cases(native) if c[0] == label)
-    sparql = named_queries()[name].sparql
-    subs = {ox.Variable(k): ox.NamedNode(parse_value(v)) for k, v in params.items()} or None
+    _label, name, params, limit, offset = next(c for c in query_cases(native) if c[0] == label)
+    limit = DEFAULT_LIMIT if limit is None else limit
+    query = named_queries()[name]
+    first, exact = page_texts(query, named_values(query, params), limit, offset)
     pc = time.perf_counter
+    forms = []
 
     def via_diplokg():
-        return len(run_named(store, name, params).rows)
+        return len(run_named(store, name, params, limit=limit, offset=offset).rows)
+
+    def read(text):
+        res = native.query(text, use_default_graph_as_union=True)
+        variables = res.variables
+        return [[sol[v] for v in variables] for sol in res]
 
     def direct():
-        res = native.query(sparql, use_default_graph_as_union=True, substitutions=subs)
-        variables = res.variables
-        return sum(1 for sol in res if [sol[v] for v in variables] is not None)
+        rows = read(first)
+        form = "exact" if exact is None else "window"
+        if exact is not None and len(rows) <= limit:
+            rows, form = read(exact), "window, then exact"
+        forms.append(form)
+        return min(len(rows), limit) if limit else len(rows)
 
     t = pc()
     direct_rows = direct()
@@ -370,7 +387,7 @@ def query_one(store_dir: str, label: str, budget: str = "20", max_reps: str = "3
     triples = store.count()
     store.close()
     return {"loop_s": pc() - t_start, "rows": rows, "direct_rows": direct_rows, "diplokg": d_times, "direct": o_times,
-            "first": [first_direct, first_diplokg], "triples": triples}
+            "first": [first_direct, first_diplokg], "triples": triples, "form": forms[0]}
 
 
 MODES = {"raw-model": raw_model, "raw-full": raw_full, "extract": extract, "breakdown": breakdown,

@@ -123,7 +123,48 @@ def test_query_list(capsys):
     listed = {line.split()[0] for line in r.out.splitlines() if line.strip()}
     assert set(NAMED_QUERIES) <= listed
     meetings = next(line for line in r.out.splitlines() if line.startswith("meetings"))
-    assert "[params: person?]" in meetings
+    assert "[params: person?, from?, to?]" in meetings
+
+
+def _query_store(tmp_path) -> Path:
+    """An embedded store holding the graph of test_query.py (three dated events)."""
+    import hashlib
+
+    import test_query as tq
+
+    location = tmp_path / "qstore"
+    with OxigraphStore(location) as store:
+        store.load_ontology(tq.ontology())
+        for art, g in ((tq.ART, tq.article_one()), (tq.ART2, tq.article_two())):
+            store.put_article(art, g, hashlib.sha256(str(art).encode()).hexdigest())
+    return location
+
+
+def test_query_pages(capsys, tmp_path):
+    import csv
+
+    location = _query_store(tmp_path)
+    whole = run(capsys, "query", "--name", "timeline", "--format", "csv", "--store", location)
+    assert whole.code == 0 and whole.err == ""  # every row shown: no note
+    rows = list(csv.reader(io.StringIO(whole.out)))[1:]
+    assert len(rows) == 3
+    first = run(capsys, "query", "--name", "timeline", "--limit", "1", "--format", "csv", "--store", location)
+    assert first.code == 0
+    assert list(csv.reader(io.StringIO(first.out)))[1:] == rows[:1]
+    assert first.err.strip() == "diplokg: rows 1-1 shown; more with --offset 1 (or --limit 0 for all)"
+    rest = run(capsys, "query", "--name", "timeline", "--limit", "5", "--offset", "1", "--format", "csv", "--store", location)
+    assert list(csv.reader(io.StringIO(rest.out)))[1:] == rows[1:] and rest.err == ""
+    every = run(capsys, "query", "--name", "timeline", "--limit", "0", "--format", "csv", "--store", location)
+    assert list(csv.reader(io.StringIO(every.out)))[1:] == rows
+    table = run(capsys, "query", "--name", "timeline", "--limit", "2", "--store", location)
+    assert table.out.endswith("(2 rows)\n") and "more with --offset 2" in table.err
+
+
+def test_query_page_errors(capsys, tmp_path):
+    r = run(capsys, "query", "--name", "people", "--limit", "-1", "--store", "memory:")
+    assert r.code == 4 and "0 or more" in one_line_error(r.err)
+    r = run(capsys, "query", "SELECT * WHERE { ?s ?p ?o }", "--limit", "5", "--store", "memory:")
+    assert r.code == 4 and "named queries" in one_line_error(r.err)
 
 
 def test_query_without_source(capsys):

@@ -290,37 +290,160 @@ def _load_query_fixture(store):
         store.put_article(art, g, hashlib.sha256(str(art).encode()).hexdigest())
 
 
+def _query_cases():
+    """(label, name, params, limit, offset): every named query's default page, and pages and
+    filters that exercise both forms of the windowed queries (with limit 1 the window of the
+    newest dates holds the page, so the fast form answers)."""
+    import test_query as tq
+    from diplokg.query import named_queries
+
+    cases = [(name, name, {}, None, 0) for name in named_queries()]
+    cases += [(f"{name}[{offset}:+1]", name, {}, 1, offset)
+              for name in named_queries() for offset in (0, 1, 2)]
+    cases += [
+        ("meetings?person", "meetings", {"person": str(tq.ZELA)}, None, 0),
+        ("meetings?nobody", "meetings", {"person": str(tq.LANDAU) + "-nobody"}, None, 0),
+        ("timeline?type", "timeline", {"type": "dip:Visit"}, None, 0),
+        ("timeline?person", "timeline", {"person": str(tq.LANDAU)}, 1, 0),
+        ("timeline?from&to", "timeline", {"from": "2026-03-10", "to": "2026-03"}, None, 0),
+        ("timeline?from[0:+1]", "timeline", {"from": "2026-03"}, 1, 0),
+        ("planned?type", "planned", {"type": "dip:Meeting"}, None, 0),
+        ("network?person", "network", {"person": str(tq.LANDAU)}, None, 0),
+        ("topics?topic[0:+1]", "topics", {"topic": "topic:trade"}, 1, 0),
+        ("articles?from", "articles", {"from": "2026-03-11"}, None, 0),
+        ("all timeline", "timeline", {}, 0, 0),
+        ("all people", "people", {}, 0, 0),
+    ]
+    return cases
+
+
 @pytest.fixture(scope="module")
 def reference_answers():
-    """Every named query's answer on the embedded Oxigraph store (the default backend)."""
-    from diplokg.query import named_queries, run_named
+    """Every case's answer on the embedded Oxigraph store (the default backend)."""
+    from diplokg.query import run_named
     from diplokg.stores import OxigraphMemoryStore
-    import test_query as tq
 
     with OxigraphMemoryStore() as s:
         _load_query_fixture(s)
-        answers = {name: run_named(s, name) for name in named_queries()}
-        answers["meetings?person"] = run_named(s, "meetings", {"person": str(tq.ZELA)})
-        answers["meetings?nobody"] = run_named(s, "meetings", {"person": str(tq.LANDAU)})
-    return answers
+        return {label: run_named(s, name, params, limit=limit, offset=offset)
+                for label, name, params, limit, offset in _query_cases()}
+
+
+def test_reference_answers_page_through(reference_answers):
+    """Pages of one row, one after another, are the first rows of the whole answer."""
+    for label, answer in reference_answers.items():
+        if "[" in label and "?" not in label:
+            name, offset = label.split("[")[0], int(label.split("[")[1].split(":")[0])
+            whole = reference_answers[name].rows
+            assert answer.rows == whole[offset:offset + 1], label
+            assert answer.more == (len(whole) > offset + 1), label
 
 
 @pytest.mark.parametrize("kind", [k for k in STORE_KINDS if k != "oxigraph-memory"])
 def test_named_queries_answer_the_same_on_every_backend(kind, open_backend, reference_answers):
     from diplokg.query import run_named
-    import test_query as tq
 
     store = open_backend(kind)
     _load_query_fixture(store)
-    for name, expected in reference_answers.items():
-        if name == "meetings?person":
-            got = run_named(store, "meetings", {"person": str(tq.ZELA)})
-        elif name == "meetings?nobody":
-            got = run_named(store, "meetings", {"person": str(tq.LANDAU)})
-        else:
-            got = run_named(store, name)
-        assert got.vars == expected.vars, name
-        assert got.rows == expected.rows, f"{name} on {kind}:\n{got.rows}\n!=\n{expected.rows}"
+    for label, name, params, limit, offset in _query_cases():
+        expected = reference_answers[label]
+        got = run_named(store, name, params, limit=limit, offset=offset)
+        assert got.vars == expected.vars, label
+        assert got.rows == expected.rows, f"{label} on {kind}:\n{got.rows}\n!=\n{expected.rows}"
+        assert got.more == expected.more, label
+
+
+def _load_event_fixture(store):
+    """Three articles reporting eighteen events of four types: dates shared (ties), month-only
+    and missing, planned and occurred, places and topics; every graph labels what it names."""
+    from diplokg.rdf import vocab
+    from diplokg.rdf.iris import iri
+    from diplokg.rdf.vocab import TOPIC
+
+    store.load_ontology(__import__("test_query").ontology())
+    people = [entity_iri(f"person/p{i}") for i in range(5)]
+    places = [entity_iri(f"place/c{i}") for i in range(3)]
+    types = [DIP.Meeting, DIP.PhoneCall, DIP.Visit, DIP.Invitation]
+    dates = ["2026-03-09", "2026-03-09", "2026-03-10", "2026-03", "2026-02-28", None, "2026-04-01", "2026-03-10", "2026"]
+    for a in range(3):
+        art = article_iri(f"ev-{a}")
+        g = Graph()
+        g.add((art, RDF.type, DIP.Article))
+        g.add((art, DCTERMS.issued, Literal(f"2026-03-1{a}", datatype=vocab.XSD.date)))
+        for i in range(6):
+            n = a * 6 + i
+            event = iri(f"event/ev/{n:02d}")
+            g.add((event, RDF.type, types[n % 4]))
+            g.add((event, DIP.status, DIP.Planned if n % 3 == 0 else DIP.Occurred))
+            date = dates[n % len(dates)]
+            if date:
+                kind = {10: vocab.XSD.date, 7: vocab.XSD.gYearMonth, 4: vocab.XSD.gYear}[len(date)]
+                g.add((event, DIP.date, Literal(date, datatype=kind)))
+            for who in (people[n % 5], people[(n + 2) % 5]):
+                g.add((event, DIP.participant, who))
+                g.add((who, RDF.type, DIP.Person))
+                g.add((who, RDFS.label, Literal(f"Persona {str(who)[-1]}", lang="es")))
+            if n % 2:
+                g.add((event, DIP.location, places[n % 3]))
+                g.add((places[n % 3], RDFS.label, Literal(f"Ciudad {n % 3}", lang="es")))
+            if n % 4 != 3:
+                g.add((event, DIP.topic, TOPIC.trade if n % 2 else TOPIC.security))
+            mention = iri(f"mention/ev-{a}/{i}")
+            g.add((event, DIP.evidence, mention))
+            g.add((mention, DIP.text, Literal(f"texto {n}")))
+            g.add((mention, DIP.inArticle, art))
+        store.put_article(art, g, hashlib.sha256(str(art).encode()).hexdigest())
+
+
+def _event_cases():
+    from diplokg.query import named_queries
+
+    pages = ((1, 0), (1, 1), (2, 0), (2, 3), (3, 5))
+    cases = [(name, (), limit, offset) for name, q in named_queries().items() if q.windowed for limit, offset in pages]
+    filters = [("timeline", (("type", "dip:Meeting"),)), ("timeline", (("to", "2026-03-09"),)),
+               ("timeline", (("from", "2026-03"), ("to", "2026-03-10"))), ("planned", (("type", "dip:Visit"),)),
+               ("meetings", (("to", "2026-03"),)), ("articles", (("to", "2026-03-11"),)),
+               ("topics", (("topic", "topic:security"),))]
+    cases += [(name, params, limit, offset) for name, params in filters for limit, offset in pages[:3]]
+    return cases
+
+
+@pytest.fixture(scope="module")
+def event_answers():
+    from diplokg.query import named_queries, named_values, page_texts, run_named
+    from diplokg.stores import OxigraphMemoryStore
+
+    with OxigraphMemoryStore() as s:
+        _load_event_fixture(s)
+        answers = {case: run_named(s, case[0], dict(case[1]), limit=case[2], offset=case[3]) for case in _event_cases()}
+        windowed = 0
+        for name, params, limit, offset in _event_cases():
+            query = named_queries()[name]
+            first, exact = page_texts(query, named_values(query, dict(params)), limit, offset)
+            windowed += exact is not None and len(s.query(first).rows) == limit + 1
+        assert windowed >= len(_event_cases()) // 2  # the fixture does exercise the fast form
+        return answers
+
+
+@pytest.mark.parametrize("kind", STORE_KINDS)
+def test_both_forms_of_a_windowed_query_agree_on_every_backend(kind, open_backend, event_answers):
+    """The fast (windowed) form and the exact form give the same rows when the window holds the
+    page, on every engine; and the pages are the same on every engine."""
+    from diplokg.query import named_queries, named_values, page_texts, run_named
+
+    store = open_backend(kind)
+    _load_event_fixture(store)
+    for case in _event_cases():
+        name, params, limit, offset = case
+        query = named_queries()[name]
+        first, exact = page_texts(query, named_values(query, dict(params)), limit, offset)
+        label = f"{name}{dict(params)} [{offset}:+{limit}] on {kind}"
+        if exact is not None:
+            window_rows, exact_rows = store.query(first).rows, store.query(exact).rows
+            if len(window_rows) == limit + 1:  # the window held the page (and one row more)
+                assert window_rows == exact_rows, label
+        got = run_named(store, name, dict(params), limit=limit, offset=offset)
+        assert got.rows == event_answers[case].rows, label
 
 
 # -- more of the protocol, on every backend --------------------------------------------------

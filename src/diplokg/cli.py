@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", "-n", help="run a named query (see --list)")
     p.add_argument("--list", action="store_true", help="list the named queries and their parameters")
     p.add_argument("--param", "-p", action="append", default=[], metavar="K=V", help="bind a named query's parameter")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="rows of a named query's answer to show (default 100; 0 = all)")
+    p.add_argument("--offset", type=int, metavar="N", help="rows of a named query's answer to skip first (default 0)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     _store_arg(p)
 
@@ -243,9 +246,15 @@ def cmd_query(args) -> int:
         if not sep:
             raise QueryError(f"--param {item!r}: expected key=value")
         params[key.strip()] = value
+    if not args.name and (args.limit is not None or args.offset is not None):
+        raise QueryError("--limit and --offset apply to named queries (--name) only; write LIMIT/OFFSET in the query")
+    note = None
     with _open(args) as store:
         if args.name:
-            result = run_named(store, args.name, params)
+            result = run_named(store, args.name, params, limit=args.limit, offset=args.offset or 0)
+            if result.more:  # on stderr, so that csv/json on stdout stay data
+                last = result.offset + len(result.rows)
+                note = f"diplokg: rows {result.offset + 1}-{last} shown; more with --offset {last} (or --limit 0 for all)"
         else:
             if params:
                 raise QueryError("--param applies to named queries (--name) only")
@@ -258,6 +267,8 @@ def cmd_query(args) -> int:
                 text = args.sparql
             result = run_query(store, text)
         print(format_result(result, args.format), end="")
+    if note:
+        print(note, file=sys.stderr)
     return 0
 
 
