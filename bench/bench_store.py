@@ -296,8 +296,9 @@ def bench_export(n: int, repeat: int, seed: int, mode: str, formats: list[str]) 
     body = ["### 5. Export of the whole store", "", stamp(mode), "",
             f"Store of {n:,} articles; `diplokg export --format F -o FILE` (process wall, peak RSS) against raw pyoxigraph "
             "in a process of its own: `Store.dump` for nq/trig (every graph, the ontology's too, unsorted) and one "
-            "CONSTRUCT over all graphs serialized by pyoxigraph for ttl (diplokg's ttl is rdflib's pretty Turtle of "
-            f"the union). {repeat} runs each.", "",
+            "CONSTRUCT over all graphs serialized by pyoxigraph for ttl. diplokg writes trig/nq one article graph at a "
+            "time, sorted, and ttl as the union with each triple once, grouped by subject, both with pyoxigraph's "
+            f"serializers. {repeat} runs each.", "",
             md_table(["format", "diplokg s (min/med/max)", "peak RSS MiB", "file MiB", "raw s (min/med/max)",
                       "raw peak RSS MiB", "raw file MiB", "diplokg / raw (best)"], rows)]
     write_section("store-export", "\n".join(body))

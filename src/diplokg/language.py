@@ -12,6 +12,7 @@ words are never refused on detection alone (detectors are unreliable there); a d
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 
@@ -61,14 +62,28 @@ def _get_identifier():
     return _identifier
 
 
+# Verdicts by a digest of the sample: `diplokg ingest` reads its inputs twice (a checking
+# pass, then the stored one), and the classifier is most of the reading time. Bounded, so
+# memory does not grow with the corpus (past the bound the second pass classifies again).
+_VERDICTS: dict[bytes, tuple[str, float]] = {}
+_MAX_VERDICTS = 100_000
+
+
 def detect(text: str) -> tuple[str, float] | None:
     """(ISO 639-1 code, probability) of the best candidate for the start of `text`, or None
     when the text is too short (fewer than MIN_WORDS words) to say."""
     sample = text[:SAMPLE_CHARS]
     if len(sample.split()) < MIN_WORDS:
         return None
-    code, probability = _get_identifier().classify(sample)
-    return str(code), float(probability)
+    key = hashlib.blake2b(sample.encode("utf-8"), digest_size=16).digest()
+    verdict = _VERDICTS.get(key)
+    if verdict is None:
+        code, probability = _get_identifier().classify(sample)
+        verdict = (str(code), float(probability))
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()
+        _VERDICTS[key] = verdict
+    return verdict
 
 
 def language_name(code: str) -> str:
