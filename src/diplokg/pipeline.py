@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from .model import Article, Extraction
 from .rdf import iris
@@ -161,18 +161,11 @@ def same_events(extraction: Extraction, store: Store, base: str = iris.DEFAULT_B
         date = event.time.value if event.time else None
         place = event.destination if event.type == "Visit" else event.location
         place_prop = DIP.destination if event.type == "Visit" else DIP.location
-        key = Literal(iris.event_identity_key(event.type, event.status, event.participants))
+        key = iris.event_identity_key(event.type, event.status, event.participants)
         # Looked up by its identity key (type, status and the exact participants): the cost
         # does not grow with how many events the participants have in the store.
-        query = f"""
-            SELECT DISTINCT ?e ?date ?place WHERE {{
-              GRAPH ?g {{ ?e {DIP.identityKey.n3()} {key.n3()} }}
-              FILTER(?g != {this_graph.n3()})
-              OPTIONAL {{ ?e {DIP.date.n3()} ?date }}
-              OPTIONAL {{ ?e {place_prop.n3()} ?place }}
-            }} ORDER BY ?e"""
-        for row in store.query(query).rows:
-            e_iri, other_date, other_place = row
+        rows = store.events_by_identity_key(key, str(this_graph), str(place_prop))
+        for e_iri, other_date, other_place in rows:
             if date and other_date is not None and str(other_date) != date:
                 continue
             if place and other_place is not None and other_place != iris.entity_iri(place, base):

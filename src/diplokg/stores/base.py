@@ -142,6 +142,20 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release the store (and its lock on disk); later calls raise StoreError."""
 
+    def events_by_identity_key(self, key: str, other_than: str, place_property: str) -> list[tuple[Node, Node | None, Node | None]]:
+        """(event, date, place) rows of the events whose dip:identityKey is `key` in a graph
+        other than `other_than`, ordered by event IRI (one row per date and place pair; None
+        where the event has none): what pipeline.same_events compares."""
+        literal = rdflib.Literal(key)
+        query = f"""
+            SELECT DISTINCT ?e ?date ?place WHERE {{
+              GRAPH ?g {{ ?e {DIP.identityKey.n3()} {literal.n3()} }}
+              FILTER(?g != <{other_than}>)
+              OPTIONAL {{ ?e {DIP.date.n3()} ?date }}
+              OPTIONAL {{ ?e <{place_property}> ?place }}
+            }} ORDER BY ?e"""
+        return self.query(query).rows
+
     def article_writer(self) -> ArticleWriter:
         """How ingest writes many articles: by default one transaction each (`put_article`);
         a backend with a faster way for new articles returns its own writer."""
