@@ -109,13 +109,7 @@ class PyoxigraphStore(Store):
         existed = self.has_article(article_iri)
         if existed and self.article_hash(article_iri) == content_hash:
             return "unchanged"
-        article = URIRef(node.value)
-        triples = ((s, p, o) for s, p, o in graph if not (s == article and p == DIP.contentHash))
-        hash_quad = ox.Quad(node, _CONTENT_HASH, ox.Literal(content_hash), node)
-        try:
-            quads = list(graph_to_quads(triples, node)) + [hash_quad]
-        except (TypeError, ValueError) as e:
-            raise StoreError(f"cannot store article {node.value}: {_one_line(e)}") from None
+        quads = _graph_quads(node, graph) + [_hash_quad(node, content_hash)]
         if existed:
             self._replace(node, quads)
             outcome: PutOutcome = "replaced"
@@ -331,6 +325,21 @@ class PyoxigraphStore(Store):
             self._native = None  # dropping the last reference releases the on-disk lock
 
 
+def _graph_quads(node: ox.NamedNode, graph: rdflib.Graph) -> list[ox.Quad]:
+    """An article graph's triples as quads in its named graph, its content hash left out
+    (the store writes the hash itself, see _hash_quad)."""
+    article = URIRef(node.value)
+    triples = ((s, p, o) for s, p, o in graph if not (p == DIP.contentHash and s == article))
+    try:
+        return list(graph_to_quads(triples, node))
+    except (TypeError, ValueError) as e:
+        raise StoreError(f"cannot store article {node.value}: {_one_line(e)}") from None
+
+
+def _hash_quad(node: ox.NamedNode, content_hash: str) -> ox.Quad:
+    return ox.Quad(node, _CONTENT_HASH, ox.Literal(content_hash), node)
+
+
 class BulkArticleWriter(ArticleWriter):
     """New articles gathered and written with pyoxigraph's bulk loader, `batch` at a time:
     3x less time than a transaction per article (about 0.7 ms an article instead of 2.4 ms,
@@ -344,7 +353,7 @@ class BulkArticleWriter(ArticleWriter):
 
     def __init__(self, store: PyoxigraphStore, batch: int = BULK_BATCH) -> None:
         super().__init__(store)
-        self.native_store = store
+        self.store: PyoxigraphStore = store
         self.batch = batch
         # article IRI -> (content hash, quads, callback)
         self._held: dict[str, tuple[str, list[ox.Quad], Callable[[PutOutcome], None]]] = {}
@@ -357,17 +366,12 @@ class BulkArticleWriter(ArticleWriter):
             self.flush()  # reported once it is stored
             done("unchanged")
             return
-        if held is not None or self.native_store.has_article(article_iri):
+        if held is not None or self.store.has_article(article_iri):
             self.flush()
-            done(self.native_store.put_article(article_iri, graph, content_hash))
+            done(self.store.put_article(article_iri, graph, content_hash))
             return
-        node = self.native_store._article_node(article_iri)
-        article = URIRef(node.value)
-        triples = ((s, p, o) for s, p, o in graph if not (p == DIP.contentHash and s == article))
-        try:
-            self._held[article_iri] = (content_hash, list(graph_to_quads(triples, node)), done)
-        except (TypeError, ValueError) as e:
-            raise StoreError(f"cannot store article {node.value}: {_one_line(e)}") from None
+        node = self.store._article_node(article_iri)
+        self._held[article_iri] = (content_hash, _graph_quads(node, graph), done)
         self._keys |= keys
         if len(self._held) >= self.batch:
             self.flush()
@@ -378,15 +382,14 @@ class BulkArticleWriter(ArticleWriter):
     def flush(self) -> None:
         if not self._held:
             return
-        native = self.native_store.native
+        native = self.store.native
         held = list(self._held.values())
         quads = [q for _hash, graph_quads, _done in held for q in graph_quads]
-        hashes = [ox.Quad(node, _CONTENT_HASH, ox.Literal(h), node)
-                  for node, h in ((ox.NamedNode(iri), h) for iri, (h, _q, _d) in self._held.items())]
+        hashes = [_hash_quad(ox.NamedNode(iri), h) for iri, (h, _q, _d) in self._held.items()]
         self._held.clear()
         self._keys.clear()
-        self.native_store._write(lambda: native.bulk_extend(quads))
-        self.native_store._write(lambda: native.extend(hashes))
+        self.store._write(lambda: native.bulk_extend(quads))
+        self.store._write(lambda: native.extend(hashes))
         for _hash, _quads, done in held:
             done("added")
 
