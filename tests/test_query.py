@@ -17,6 +17,7 @@ from diplokg.query import (DEFAULT_LIMIT, NamedQuery, format_result, named_queri
 from diplokg.rdf import vocab
 from diplokg.rdf.iris import article_iri, entity_iri, iri
 from diplokg.rdf.vocab import DCTERMS, DIP, RDF, RDFS, SKOS, TOPIC
+from diplokg.rdf.mapping import add_contact_pairs
 from diplokg.stores import MemoryStore
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
@@ -76,7 +77,7 @@ def article_one() -> Graph:
     g.add((VISIT, DIP.status, DIP.Planned))
     g.add((VISIT, DIP.timeExpression, Literal("la próxima semana")))
     g.add((VISIT, DIP.date, Literal("2026-03", datatype=vocab.XSD.gYearMonth)))
-    return g
+    return add_contact_pairs(g)
 
 
 def article_two() -> Graph:
@@ -96,7 +97,7 @@ def article_two() -> Graph:
     g.add((CALL, DIP.participant, LANDAU))
     g.add((CALL, DIP.status, DIP.Occurred))
     g.add((CALL, DIP.date, Literal("2026-03-11", datatype=vocab.XSD.date)))
-    return g
+    return add_contact_pairs(g)
 
 
 def ontology() -> Graph:

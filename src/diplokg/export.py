@@ -25,7 +25,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from .errors import DiplokgError, StoreError
 from .rdf.vocab import DEFAULT_BASE, PREFIXES
-from .stores.base import ONTOLOGY_GRAPH, Store
+from .stores.base import CONTACTS_GRAPH, ONTOLOGY_GRAPH, Store
 from .stores.oxigraph import PyoxigraphStore
 
 FORMATS = ("ttl", "trig", "nq", "nt", "jsonld")
@@ -39,7 +39,8 @@ _OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.R
 # The union of the article graphs, each triple once. Over the union default graph Oxigraph
 # scans its subject-first index, so a subject's statements come together (Turtle groups
 # them) without an ORDER BY, which took 8x longer than the export itself.
-_UNION = f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o MINUS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }} }}"
+_UNION = (f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o MINUS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }} "
+          f"MINUS {{ GRAPH <{CONTACTS_GRAPH}> {{ ?s ?p ?o }} }} }}")
 
 # Turtle shorthand tokens and the datatype a parser gives them.
 _SHORTHAND = (
@@ -78,7 +79,7 @@ def _serialize(serializer, graph) -> bytes:
 
 
 def _article_graph_names(native: ox.Store) -> list[ox.NamedNode]:
-    names = [g for g in native.named_graphs() if isinstance(g, ox.NamedNode) and g.value != ONTOLOGY_GRAPH]
+    names = [g for g in native.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in (ONTOLOGY_GRAPH, CONTACTS_GRAPH)]
     return sorted(names, key=lambda g: g.value)
 
 

@@ -14,7 +14,7 @@ import rdflib
 from .errors import InputError, StoreError
 from .rdf import iris
 from .rdf.vocab import DIP, PREFIXES
-from .stores import ONTOLOGY_GRAPH, Store
+from .stores import CONTACTS_GRAPH, ONTOLOGY_GRAPH, Store
 
 INFERRED_GRAPH = "https://w3id.org/diplokg/inferred"
 _PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -81,7 +81,7 @@ def import_file(store: Store, path: Path) -> int:
     if bulk is not None and not store.articles():
         # An embedded store with no article yet: the engine's bulk loader, several times
         # faster than a transaction per article (it checks the graphs itself)
-        return bulk(path, fmt, keep=frozenset({INFERRED_GRAPH}))
+        return bulk(path, fmt, keep=frozenset({INFERRED_GRAPH}))  # CONTACTS_GRAPH is recounted
     ds = rdflib.Dataset()
     try:
         ds.parse(path, format=fmt)
@@ -92,7 +92,7 @@ def import_file(store: Store, path: Path) -> int:
     imported = 0
     for graph in ds.graphs():
         name = str(graph.identifier)
-        if len(graph) == 0 or name in (ONTOLOGY_GRAPH, INFERRED_GRAPH) or name.startswith("urn:x-rdflib:"):
+        if len(graph) == 0 or name in (ONTOLOGY_GRAPH, INFERRED_GRAPH, CONTACTS_GRAPH) or name.startswith("urn:x-rdflib:"):
             continue
         article = rdflib.URIRef(name)
         content_hash = graph.value(article, DIP.contentHash)

@@ -73,7 +73,7 @@ class EntityIndex:
         return e.label if e else key
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for comparing names (cached: the same words recur)."""
     decomposed = unicodedata.normalize("NFKD", text)

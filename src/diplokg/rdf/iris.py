@@ -58,7 +58,7 @@ def article_part(article_id: str) -> str:
     return quote(article_id.strip(), safe="-._~")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def iri(path: str, base: str = DEFAULT_BASE) -> URIRef:
     """Entities recur in every article that names them: each IRI is made (and checked) once."""
     return URIRef(base + path)
@@ -88,6 +88,11 @@ def event_identity_key(event_type: str, status: str, participants) -> str:
     """What two reports of one event must share exactly (their date and place may each be
     missing from one of them): the value of the event's dip:identityKey."""
     return digest(event_type, status, *sorted(participants))
+
+
+def pair_iri(a: str, b: str, base: str = DEFAULT_BASE) -> URIRef:
+    """The unordered pair of two agents (their IRIs): the same IRI whichever comes first."""
+    return iri(f"pair/{digest(*sorted((a, b)))}", base)
 
 
 def mention_iri(article_id: str, start: int, end: int, base: str = DEFAULT_BASE) -> URIRef:

@@ -47,7 +47,7 @@ def article_graph(extraction: Extraction, base: str = iris.DEFAULT_BASE,
     for quantity in extraction.quantities:
         q_iri = map_quantity(g, quantity, article, base)
         g.add((a_iri, DIP.quantity, q_iri))
-    return g
+    return add_contact_pairs(g, base)
 
 
 def map_article(g: Graph, article: Article, a_iri: URIRef) -> None:
@@ -128,6 +128,30 @@ def map_event(g: Graph, event: Event, article: Article, base: str, e_iri: URIRef
         g.add((e_iri, DIP.topic, iris.topic_iri(topic)))
     g.add((e_iri, DIP.evidence, map_mention(g, ev, article, base)))
     return e_iri
+
+
+# The events that link two agents in the contact network (the `network` named query), and
+# the properties that name an event's agents.
+CONTACT_CLASSES = (DIP.Meeting, DIP.PhoneCall)
+AGENT_ROLES = (DIP.participant, DIP.actor, DIP.counterpart)
+
+
+def add_contact_pairs(g: Graph, base: str = iris.DEFAULT_BASE) -> Graph:
+    """Link each meeting and phone call in `g` to every pair of its agents (a dip:AgentPair
+    with its two dip:member), which the stores count as graphs are written (see
+    stores.base.refresh_contacts): ranking who met whom then reads counts instead of joining
+    every meeting's participants at query time. For graphs built by hand too."""
+    for cls in CONTACT_CLASSES:
+        for e_iri in list(g.subjects(RDF.type, cls)):
+            agents = sorted({a for role in AGENT_ROLES for a in g.objects(e_iri, role)}, key=str)
+            for i, a in enumerate(agents):
+                for b in agents[i + 1:]:
+                    p_iri = iris.pair_iri(str(a), str(b), base)
+                    g.add((e_iri, DIP.pair, p_iri))
+                    g.add((p_iri, RDF.type, DIP.AgentPair))
+                    g.add((p_iri, DIP.member, a))
+                    g.add((p_iri, DIP.member, b))
+    return g
 
 
 def event_iri(event: Event, base: str = iris.DEFAULT_BASE) -> URIRef:

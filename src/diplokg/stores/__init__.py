@@ -32,7 +32,7 @@ import os
 from pathlib import Path
 
 from ..errors import StoreError
-from .base import ONTOLOGY_GRAPH, ArticleInfo, PutOutcome, QueryResult, Store
+from .base import CONTACTS_GRAPH, ONTOLOGY_GRAPH, ArticleInfo, PutOutcome, QueryResult, Store
 from .memory import MemoryStore
 from .oxigraph import DEFAULT_LOCATION, OxigraphMemoryStore, OxigraphStore, PyoxigraphStore
 from .sparql import SparqlStore
@@ -102,6 +102,7 @@ __all__ = [
     "BACKENDS",
     "DEFAULT_LOCATION",
     "MemoryStore",
+    "CONTACTS_GRAPH",
     "ONTOLOGY_GRAPH",
     "OxigraphMemoryStore",
     "OxigraphStore",

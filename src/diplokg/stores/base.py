@@ -23,6 +23,9 @@ from rdflib.term import Node
 from ..rdf.vocab import DCTERMS, DIP
 
 ONTOLOGY_GRAPH = "https://w3id.org/diplokg/ontology"
+# Derived from the article graphs (never exported, rebuilt on import): one dip:contactCount
+# and the two dip:member of every dip:AgentPair that some stored meeting or call links.
+CONTACTS_GRAPH = "https://w3id.org/diplokg/contacts"
 
 PutOutcome = TypingLiteral["added", "unchanged", "replaced"]
 
@@ -156,6 +159,11 @@ class Store(abc.ABC):
             }} ORDER BY ?e"""
         return self.query(query).rows
 
+    def pairs_of(self, article_iri: str) -> set[str]:
+        """The dip:AgentPair IRIs that the article's stored graph links (what replacing or
+        removing it must recount)."""
+        return {str(row[0]) for row in self.query(PAIRS_OF_GRAPH.format(graph=rdflib.URIRef(article_iri).n3())).rows}
+
     def article_writer(self) -> ArticleWriter:
         """How ingest writes many articles: by default one transaction each (`put_article`);
         a backend with a faster way for new articles returns its own writer."""
@@ -199,6 +207,49 @@ class ArticleWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.flush()
+
+
+# -- the contact counts ------------------------------------------------------------------------
+# Ranking who met whom most (the `network` query) used to join every meeting's participants
+# at query time: 12.7 s at 50,000 articles. Each write now recounts the pairs it touched, in
+# the same SPARQL Update request as the write where the backend allows, so the query reads
+# counts. A pair's count is the number of distinct events that link it, over all graphs, so
+# it stays right when articles share an event, and when one is replaced or removed.
+
+_CONTACTS_DROP = "DELETE {{ GRAPH <{g}> {{ ?pair ?p ?o }} }} WHERE {{ {values} GRAPH <{g}> {{ ?pair ?p ?o }} }}"
+_CONTACTS_COUNT = """INSERT {{ GRAPH <{g}> {{ ?pair <{count}> ?n ; <{member}> ?m }} }} WHERE {{
+  {{ SELECT ?pair (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {values} GRAPH ?eg {{ ?e <{pair}> ?pair }} }} GROUP BY ?pair }}
+  {{ SELECT DISTINCT ?pair ?m WHERE {{ {values} GRAPH ?mg {{ ?pair <{member}> ?m }} FILTER(?mg != <{g}>) }} }}
+}}"""
+
+
+def refresh_contacts(pairs: Iterable[str]) -> str:
+    """The SPARQL Update operations that recount `pairs` (dip:AgentPair IRIs) into
+    CONTACTS_GRAPH, to append to the request that writes the graphs they come from;
+    "" when there are none."""
+    iris = sorted({str(p) for p in pairs})
+    if not iris:
+        return ""
+    values = "VALUES ?pair { " + " ".join(f"<{p}>" for p in iris) + " }"
+    return _contacts(values)
+
+
+def rebuild_contacts() -> str:
+    """The SPARQL Update that recounts every pair (after a bulk import)."""
+    return f"DROP SILENT GRAPH <{CONTACTS_GRAPH}> ;\n" + _contacts("")
+
+
+def _contacts(values: str) -> str:
+    terms = {"g": CONTACTS_GRAPH, "values": values, "count": DIP.contactCount, "member": DIP.member, "pair": DIP.pair}
+    return _CONTACTS_DROP.format(**terms) + " ;\n" + _CONTACTS_COUNT.format(**terms)
+
+
+def graph_pairs(graph: rdflib.Graph) -> set[str]:
+    """The dip:AgentPair IRIs that `graph`'s events link."""
+    return {str(p) for p in graph.objects(None, DIP.pair)}
+
+
+PAIRS_OF_GRAPH = "SELECT DISTINCT ?pair WHERE {{ GRAPH {graph} {{ ?e <%s> ?pair }} }}" % DIP.pair
 
 
 # Article graphs are the named graphs whose article node carries dip:contentHash; every

@@ -29,7 +29,17 @@ from rdflib.term import Node
 
 from ..errors import QueryError, StoreError
 from ..rdf.vocab import DCTERMS, DIP
-from .base import ONTOLOGY_GRAPH, ArticleInfo, PutOutcome, QueryResult, Store, article_infos
+from .base import (
+    CONTACTS_GRAPH,
+    ONTOLOGY_GRAPH,
+    ArticleInfo,
+    PutOutcome,
+    QueryResult,
+    Store,
+    article_infos,
+    graph_pairs,
+    refresh_contacts,
+)
 from .oxigraph import _bind_prefixes, _one_line
 from .sparqltext import inject_values
 from .terms import from_ox, to_ox
@@ -98,7 +108,7 @@ class MemoryStore(Store):
         out = []
         for graph in self.ds.store.contexts():
             name = graph.identifier
-            if name in (DATASET_DEFAULT_GRAPH_ID, URIRef(ONTOLOGY_GRAPH)) or not isinstance(name, URIRef):
+            if name in (DATASET_DEFAULT_GRAPH_ID, URIRef(ONTOLOGY_GRAPH), URIRef(CONTACTS_GRAPH)) or not isinstance(name, URIRef):
                 continue
             view = self._view(name)
             if (name, DIP.contentHash, None) in view:
@@ -115,15 +125,24 @@ class MemoryStore(Store):
         triples = ((s, p, o) for s, p, o in graph if not (s == name and p == DIP.contentHash))
         checked = self._checked(triples, f"article {name}")
         checked.append((name, DIP.contentHash, Literal(str(content_hash))))
+        pairs = graph_pairs(graph) | (graph_pairs(old) if old is not None else set())
         self._replace(name, checked)
+        self._recount(pairs)
         return "added" if old is None else "replaced"
 
     def remove_article(self, article_iri: str) -> bool:
         name = self._article(article_iri)
-        if self._graph(name) is None:
+        old = self._graph(name)
+        if old is None:
             return False
+        pairs = graph_pairs(old)
         self.ds.store.remove_graph(self._view(name))
+        self._recount(pairs)
         return True
+
+    def _recount(self, pairs: set[str]) -> None:
+        if pairs:
+            self.update(refresh_contacts(pairs))
 
     def load_ontology(self, graph: rdflib.Graph) -> None:
         self._replace(URIRef(ONTOLOGY_GRAPH), self._checked(graph, "the ontology"))

@@ -72,6 +72,8 @@ from .base import (
     QueryResult,
     Store,
     article_infos,
+    graph_pairs,
+    refresh_contacts,
 )
 from .oxigraph import _bind_prefixes, _one_line
 from .sparqltext import inject_values, query_form
@@ -442,21 +444,34 @@ class SparqlStore(Store):
         article = URIRef(node.value)
         triples = [(s, p, o) for s, p, o in graph if not (s == article and p == DIP.contentHash)]
         triples.append((article, DIP.contentHash, Literal(str(content_hash))))
+        pairs = graph_pairs(graph) | (self.pairs_of(node.value) if existed else set())
         self._replace(node, triples, f"article {node.value}")
+        self._recount(pairs)
         return "replaced" if existed else "added"
+
+    def _recount(self, pairs: set[str]) -> None:
+        """A request of its own after the write: a Graph Store PUT cannot carry it. If it
+        fails, the counts of these pairs lag until an article that links them is written."""
+        if pairs:
+            self._update(refresh_contacts(pairs))
 
     def remove_article(self, article_iri: str) -> bool:
         node = self._article_node(article_iri)
         if not self.has_article(article_iri):
             return False
+        pairs = self.pairs_of(node.value)
+        self._drop(node)
+        self._recount(pairs)
+        return True
+
+    def _drop(self, node: ox.NamedNode) -> None:
         if self.gsp_url:
             response = self._send("DELETE", self.gsp_url, authed=True, params={"graph": node.value})
             if response.ok:
-                return True
+                return
             if response.status_code not in _GSP_UNSUPPORTED:
                 self._fail(response, self.gsp_url)
         self._update(f"DROP SILENT GRAPH {node}")
-        return True
 
     def load_ontology(self, graph: rdflib.Graph) -> None:
         self._replace(ox.NamedNode(ONTOLOGY_GRAPH), graph, "the ontology")

@@ -41,7 +41,7 @@ def to_ox(term: Node, bnodes: dict[BNode, ox.BlankNode] | None = None) -> OxTerm
     raise TypeError(f"cannot store {type(term).__name__} {term!r} in an RDF store")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def named_node(iri: str) -> ox.NamedNode:
     """IRIs repeat across an article's triples (classes, properties, entities): each is
     parsed and checked once."""
