@@ -45,6 +45,11 @@ def _to_ox(term):
     raise TypeError(term)
 
 
+# Bump when article graphs change shape, so that cached files and stores are made again
+# (2: meetings and calls link dip:AgentPair nodes).
+GRAPH_VERSION = 2
+
+
 def _write_part(args: tuple[int, int, int, str]) -> tuple[int, int]:
     """Articles [start, start+n) of the seed as N-Quads (one named graph per article)."""
     start, n, seed, path = args
@@ -71,7 +76,7 @@ def _write_part(args: tuple[int, int, int, str]) -> tuple[int, int]:
 
 def articles_nquads(n: int, seed: int, procs: int = 2) -> tuple[Path, int]:
     """N-Quads of the first n articles of the seed (cached); returns (path, quads)."""
-    path = WORK / f"graph-{n}-s{seed}.nq"
+    path = WORK / f"graph-{n}-s{seed}-v{GRAPH_VERSION}.nq"
     meta = path.with_suffix(".json")
     if path.exists() and meta.exists():
         return path, json.loads(meta.read_text())["quads"]
@@ -105,7 +110,7 @@ def query_store(n: int, seed: int, layout: str = "shipped") -> Path:
     """An on-disk diplokg store of n articles (cached): raw bulk_load of the article graphs, then
     the ontology graph through diplokg (pipeline.ensure_ontology). layout "entities": the
     prototype layout of bench/prototypes.entities_layout (entity descriptions in one graph)."""
-    store_dir = WORK / (f"qstore-{n}-s{seed}" if layout == "shipped" else f"qstore-{n}-s{seed}-{layout}")
+    store_dir = WORK / (f"qstore-{n}-s{seed}-v{GRAPH_VERSION}" if layout == "shipped" else f"qstore-{n}-s{seed}-{layout}")
     ready = store_dir / ".bench-ready"
     if ready.exists():
         return store_dir
@@ -126,9 +131,11 @@ def query_store(n: int, seed: int, layout: str = "shipped") -> Path:
         nq.unlink()
     from diplokg.pipeline import ensure_ontology
     from diplokg.stores import open_store
+    from diplokg.stores.base import rebuild_contacts
 
     store = open_store(store_dir)
     ensure_ontology(store)
+    store.update(rebuild_contacts())  # what `diplokg import` does after its bulk load
     store.close()
     ready.write_text("ok")
     return store_dir

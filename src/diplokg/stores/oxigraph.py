@@ -60,9 +60,10 @@ _COUNT, _ARTICLES = COUNT_ARTICLE_TRIPLES, LIST_ARTICLES
 FLUSH_EVERY_QUADS = 50_000
 # New articles are written by the bulk loader this many at a time (see BulkArticleWriter).
 BULK_BATCH = 64
-# A long ingest empties RocksDB's caches after this many articles (OxigraphStore.release_caches):
-# about 35 MB of cache fills in between.
-RELEASE_CACHES_EVERY = 2_000
+# A long ingest empties RocksDB's caches (OxigraphStore.release_caches) whenever the process
+# has grown by this much since they were last emptied. How fast they fill depends on the
+# store: ~35 MB per 2,000 articles into a store of 5,000, ~140 MB into one of 50,000.
+RELEASE_CACHES_GROWTH = 32 * 2**20
 
 
 def _one_line(error: BaseException) -> str:
@@ -395,7 +396,7 @@ class BulkArticleWriter(ArticleWriter):
         self._held: dict[str, tuple[str, list[ox.Quad], Callable[[PutOutcome], None]]] = {}
         self._keys: set[str] = set()
         self._pairs: set[str] = set()  # the agent pairs of the held graphs, recounted with their hashes
-        self._written = 0  # articles since the caches were last released
+        self._baseline = _resident_bytes()  # the process's size when the caches were last emptied
 
     def put(self, article_iri: str, graph: rdflib.Graph, content_hash: str, done: Callable[[PutOutcome], None],
             keys: frozenset[str] = frozenset()) -> None:
@@ -407,7 +408,7 @@ class BulkArticleWriter(ArticleWriter):
         if held is not None or self.store.has_article(article_iri):
             self.flush()
             done(self.store.put_article(article_iri, graph, content_hash))
-            self._count(1)
+            self._mind_caches()
             return
         node = self.store._article_node(article_iri)
         self._held[article_iri] = (content_hash, _graph_quads(node, graph), done)
@@ -433,13 +434,13 @@ class BulkArticleWriter(ArticleWriter):
         store._add_hashes(hashes, pairs)
         for _hash, _quads, done in held:
             done("added")
-        self._count(len(held))
+        self._mind_caches()
 
-    def _count(self, written: int) -> None:
-        self._written += written
-        if self._written >= RELEASE_CACHES_EVERY:
+    def _mind_caches(self) -> None:
+        resident = _resident_bytes()
+        if resident is not None and self._baseline is not None and resident - self._baseline > RELEASE_CACHES_GROWTH:
             self.store.release_caches()
-            self._written = 0
+            self._baseline = _resident_bytes()
 
 
 class OxigraphStore(PyoxigraphStore):
@@ -502,6 +503,18 @@ def _open_rocksdb(path: Path, wait: float = 0.0) -> ox.Store:
                                  "stop that process or wait for it to finish)") from None
             where = "this process" if holder == os.getpid() else "this or another process"
             raise StoreError(f"cannot open store {path}: it is locked (already open in {where})") from None
+
+
+def _resident_bytes() -> int | None:
+    """The process's resident memory (Linux /proc), None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _return_freed_memory() -> None:

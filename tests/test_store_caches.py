@@ -1,0 +1,58 @@
+"""The embedded store empties RocksDB's caches during long ingests by reopening itself
+(OxigraphStore.release_caches): nothing stored may be lost, and the lock must stay held."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from diplokg.errors import StoreError
+from diplokg.pipeline import ingest
+from diplokg.read import read_articles
+from diplokg.stores import OxigraphStore, oxigraph
+
+DEV = Path(__file__).parent / "data" / "dev"
+
+
+def test_reopening_keeps_the_data_and_the_lock(tmp_path):
+    store = OxigraphStore(tmp_path / "s")
+    ingest(read_articles(sorted(DEV.glob("dev0[1-3].txt"))), store)
+    before = (store.count(), [a.iri for a in store.articles()])
+    old = id(store.native)
+    store.release_caches()
+    assert id(store.native) != old or store.count() == before[0]
+    assert (store.count(), [a.iri for a in store.articles()]) == before
+    with pytest.raises(StoreError, match="in use by process|locked"):
+        OxigraphStore(tmp_path / "s")
+    store.close()
+    assert not (tmp_path / "s" / oxigraph.PID_FILE).exists()
+
+
+def test_not_reopened_while_something_else_holds_it(tmp_path):
+    store = OxigraphStore(tmp_path / "s")
+    held = store.native
+    store.release_caches()
+    assert store.native is held  # the database could not have been closed
+    del held
+    store.close()
+
+
+def test_ingest_empties_the_caches_as_the_process_grows(tmp_path, monkeypatch):
+    calls = []
+    release = OxigraphStore.release_caches
+
+    def counted(self):
+        calls.append(self.count())
+        release(self)
+
+    monkeypatch.setattr(OxigraphStore, "release_caches", counted)
+    monkeypatch.setattr(oxigraph, "RELEASE_CACHES_GROWTH", -1)  # every flush
+    monkeypatch.setattr(OxigraphStore, "article_writer", lambda self: oxigraph.BulkArticleWriter(self, batch=3))
+    store = OxigraphStore(tmp_path / "s")
+    texts = sorted(DEV.glob("dev*.txt"))
+    report = ingest(read_articles(texts), store)
+    assert len(calls) >= len(texts) // 3
+    assert len(report.added) == len(store.articles()) == len(texts)
+    assert calls == sorted(calls)  # each time with more stored
+    store.close()
