@@ -23,8 +23,9 @@ from rdflib.term import Node
 from ..rdf.vocab import DCTERMS, DIP
 
 ONTOLOGY_GRAPH = "https://w3id.org/diplokg/ontology"
-# Derived from the article graphs (never exported, rebuilt on import): one dip:contactCount
-# and the two dip:member of every dip:AgentPair that some stored meeting or call links.
+# Derived from the article graphs (never exported, rebuilt on import): for every dip:AgentPair
+# that some stored meeting or call links, its dip:contactCount and its two members in the
+# order of their IRIs (dip:firstMember, dip:secondMember: what the `network` query sorts by).
 CONTACTS_GRAPH = "https://w3id.org/diplokg/contacts"
 
 PutOutcome = TypingLiteral["added", "unchanged", "replaced"]
@@ -217,9 +218,10 @@ class ArticleWriter:
 # it stays right when articles share an event, and when one is replaced or removed.
 
 _CONTACTS_DROP = "DELETE {{ GRAPH <{g}> {{ ?pair ?p ?o }} }} WHERE {{ {values} GRAPH <{g}> {{ ?pair ?p ?o }} }}"
-_CONTACTS_COUNT = """INSERT {{ GRAPH <{g}> {{ ?pair <{count}> ?n ; <{member}> ?m }} }} WHERE {{
+_CONTACTS_COUNT = """INSERT {{ GRAPH <{g}> {{ ?pair <{count}> ?n ; <{first}> ?a ; <{second}> ?b }} }} WHERE {{
   {{ SELECT ?pair (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {values} GRAPH ?eg {{ ?e <{pair}> ?pair }} }} GROUP BY ?pair }}
-  {{ SELECT DISTINCT ?pair ?m WHERE {{ {values} GRAPH ?mg {{ ?pair <{member}> ?m }} FILTER(?mg != <{g}>) }} }}
+  {{ SELECT DISTINCT ?pair ?a ?b WHERE {{ {values} GRAPH ?mg {{ ?pair <{member}> ?a , ?b }}
+     FILTER(?mg != <{g}> && STR(?a) < STR(?b)) }} }}
 }}"""
 
 
@@ -240,7 +242,8 @@ def rebuild_contacts() -> str:
 
 
 def _contacts(values: str) -> str:
-    terms = {"g": CONTACTS_GRAPH, "values": values, "count": DIP.contactCount, "member": DIP.member, "pair": DIP.pair}
+    terms = {"g": CONTACTS_GRAPH, "values": values, "count": DIP.contactCount, "member": DIP.member, "pair": DIP.pair,
+             "first": DIP.firstMember, "second": DIP.secondMember}
     return _CONTACTS_DROP.format(**terms) + " ;\n" + _CONTACTS_COUNT.format(**terms)
 
 
