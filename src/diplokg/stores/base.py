@@ -218,11 +218,12 @@ class ArticleWriter:
 # it stays right when articles share an event, and when one is replaced or removed.
 
 _CONTACTS_DROP = "DELETE {{ GRAPH <{g}> {{ ?pair ?p ?o }} }} WHERE {{ {values} GRAPH <{g}> {{ ?pair ?p ?o }} }}"
-_CONTACTS_COUNT = """INSERT {{ GRAPH <{g}> {{ ?pair <{count}> ?n ; <{first}> ?a ; <{second}> ?b }} }} WHERE {{
+_CONTACTS_ROWS = """{{
   {{ SELECT ?pair (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {values} GRAPH ?eg {{ ?e <{pair}> ?pair }} }} GROUP BY ?pair }}
   {{ SELECT DISTINCT ?pair ?a ?b WHERE {{ {values} GRAPH ?mg {{ ?pair <{member}> ?a , ?b }}
      FILTER(?mg != <{g}> && STR(?a) < STR(?b)) }} }}
 }}"""
+_CONTACTS_COUNT = "INSERT {{ GRAPH <{g}> {{ ?pair <{count}> ?n ; <{first}> ?a ; <{second}> ?b }} }} WHERE " + _CONTACTS_ROWS
 
 
 def refresh_contacts(pairs: Iterable[str]) -> str:
@@ -241,10 +242,20 @@ def rebuild_contacts() -> str:
     return f"DROP SILENT GRAPH <{CONTACTS_GRAPH}> ;\n" + _contacts("")
 
 
+def every_contact() -> str:
+    """The SPARQL query of every pair's count and members (?pair ?n ?a ?b): what
+    rebuild_contacts writes, for a store that writes it with its bulk loader instead."""
+    return "SELECT ?pair ?n ?a ?b WHERE " + _CONTACTS_ROWS.format(**_contact_terms(""))
+
+
 def _contacts(values: str) -> str:
-    terms = {"g": CONTACTS_GRAPH, "values": values, "count": DIP.contactCount, "member": DIP.member, "pair": DIP.pair,
-             "first": DIP.firstMember, "second": DIP.secondMember}
+    terms = _contact_terms(values)
     return _CONTACTS_DROP.format(**terms) + " ;\n" + _CONTACTS_COUNT.format(**terms)
+
+
+def _contact_terms(values: str) -> dict[str, object]:
+    return {"g": CONTACTS_GRAPH, "values": values, "count": DIP.contactCount, "member": DIP.member, "pair": DIP.pair,
+            "first": DIP.firstMember, "second": DIP.secondMember}
 
 
 def graph_pairs(graph: rdflib.Graph) -> set[str]:

@@ -38,8 +38,8 @@ from .base import (
     QueryResult,
     Store,
     article_infos,
+    every_contact,
     graph_pairs,
-    rebuild_contacts,
     refresh_contacts,
 )
 from .terms import from_ox, graph_to_quads, named_node, quad_triple, value_to_ox
@@ -223,8 +223,17 @@ class PyoxigraphStore(Store):
             raise
         except OSError as e:
             raise StoreError(f"cannot write to store {self.location}: {_one_line(e)}") from None
-        self._write(lambda: self.native.update(rebuild_contacts()))  # the counts of what was loaded
+        self._write(self._load_contacts)  # the counts of what was loaded
         return len(loaded)
+
+    def _load_contacts(self) -> None:
+        """Count every pair again, written with the bulk loader like the import itself (as
+        an UPDATE, the counts made the database half as large again as bulk_load's)."""
+        native, graph = self.native, ox.NamedNode(CONTACTS_GRAPH)
+        native.remove_graph(graph)
+        count, first, second = (ox.NamedNode(str(t)) for t in (DIP.contactCount, DIP.firstMember, DIP.secondMember))
+        rows = list(native.query(every_contact()))
+        native.bulk_extend(ox.Quad(pair, p, o, graph) for pair, n, a, b in rows for p, o in ((count, n), (first, a), (second, b)))
 
     def _discard_import(self, before: set[str]) -> None:
         for g in list(self.native.named_graphs()):
