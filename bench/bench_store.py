@@ -131,11 +131,10 @@ def query_store(n: int, seed: int, layout: str = "shipped") -> Path:
         nq.unlink()
     from diplokg.pipeline import ensure_ontology
     from diplokg.stores import open_store
-    from diplokg.stores.base import rebuild_contacts
 
     store = open_store(store_dir)
     ensure_ontology(store)
-    store.update(rebuild_contacts())  # what `diplokg import` does after its bulk load
+    store.recount_contacts()  # what `diplokg import` does after its bulk load
     store.close()
     ready.write_text("ok")
     return store_dir

@@ -163,7 +163,8 @@ class Store(abc.ABC):
     def pairs_of(self, article_iri: str) -> set[str]:
         """The dip:AgentPair IRIs that the article's stored graph links (what replacing or
         removing it must recount)."""
-        return {str(row[0]) for row in self.query(PAIRS_OF_GRAPH.format(graph=rdflib.URIRef(article_iri).n3())).rows}
+        graph = rdflib.URIRef(article_iri).n3()
+        return {str(row[0]) for row in self.query(f"SELECT DISTINCT ?pair WHERE {{ GRAPH {graph} {{ ?e <{DIP.pair}> ?pair }} }}").rows}
 
     def article_writer(self) -> ArticleWriter:
         """How ingest writes many articles: by default one transaction each (`put_article`);
@@ -233,24 +234,15 @@ def refresh_contacts(pairs: Iterable[str]) -> str:
     iris = sorted({str(p) for p in pairs})
     if not iris:
         return ""
-    values = "VALUES ?pair { " + " ".join(f"<{p}>" for p in iris) + " }"
-    return _contacts(values)
-
-
-def rebuild_contacts() -> str:
-    """The SPARQL Update that recounts every pair (after a bulk import)."""
-    return f"DROP SILENT GRAPH <{CONTACTS_GRAPH}> ;\n" + _contacts("")
+    terms = _contact_terms("VALUES ?pair { " + " ".join(f"<{p}>" for p in iris) + " }")
+    return _CONTACTS_DROP.format(**terms) + " ;\n" + _CONTACTS_COUNT.format(**terms)
 
 
 def every_contact() -> str:
     """The SPARQL query of every pair's count and members (?pair ?n ?a ?b): what
-    rebuild_contacts writes, for a store that writes it with its bulk loader instead."""
+    refresh_contacts writes for the pairs it is given, for all pairs at once (after a bulk
+    import, which writes them with its bulk loader)."""
     return "SELECT ?pair ?n ?a ?b WHERE " + _CONTACTS_ROWS.format(**_contact_terms(""))
-
-
-def _contacts(values: str) -> str:
-    terms = _contact_terms(values)
-    return _CONTACTS_DROP.format(**terms) + " ;\n" + _CONTACTS_COUNT.format(**terms)
 
 
 def _contact_terms(values: str) -> dict[str, object]:
@@ -261,9 +253,6 @@ def _contact_terms(values: str) -> dict[str, object]:
 def graph_pairs(graph: rdflib.Graph) -> set[str]:
     """The dip:AgentPair IRIs that `graph`'s events link."""
     return {str(p) for p in graph.objects(None, DIP.pair)}
-
-
-PAIRS_OF_GRAPH = "SELECT DISTINCT ?pair WHERE {{ GRAPH {graph} {{ ?e <%s> ?pair }} }}" % DIP.pair
 
 
 # Article graphs are the named graphs whose article node carries dip:contentHash; every

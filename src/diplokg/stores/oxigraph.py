@@ -50,6 +50,8 @@ _CONTENT_HASH = ox.NamedNode(str(DIP.contentHash))
 _IDENTITY_KEY = ox.NamedNode(str(DIP.identityKey))
 _DATE = ox.NamedNode(str(DIP.date))
 _PAIR = ox.NamedNode(str(DIP.pair))
+_CONTACTS = ox.NamedNode(CONTACTS_GRAPH)
+_CONTACT_COUNT, _FIRST_MEMBER, _SECOND_MEMBER = (ox.NamedNode(str(t)) for t in (DIP.contactCount, DIP.firstMember, DIP.secondMember))
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 
 _COUNT, _ARTICLES = COUNT_ARTICLE_TRIPLES, LIST_ARTICLES
@@ -112,7 +114,8 @@ class PyoxigraphStore(Store):
         then = f" ;\n{then}" if then else ""
         self._write(lambda: self.native.update(f"DROP SILENT GRAPH {node} ;\nINSERT DATA {{ GRAPH {node} {{\n{body}}} }}{then}"))
 
-    def _pairs_in(self, node: ox.NamedNode) -> set[str]:
+    def pairs_of(self, article_iri: str) -> set[str]:
+        node = self._article_node(article_iri)
         return {q.object.value for q in self._read(lambda: list(self.native.quads_for_pattern(None, _PAIR, None, node)))}
 
     def _add_hashes(self, hashes: list[ox.Quad], pairs: set[str]) -> None:
@@ -138,7 +141,7 @@ class PyoxigraphStore(Store):
         quads = _graph_quads(node, graph)
         pairs = graph_pairs(graph)
         if existed:
-            pairs |= self._pairs_in(node)
+            pairs |= self.pairs_of(article_iri)
             self._replace(node, quads + [_hash_quad(node, content_hash)], refresh_contacts(pairs))
             outcome: PutOutcome = "replaced"
         else:
@@ -173,7 +176,7 @@ class PyoxigraphStore(Store):
         node = self._article_node(article_iri)
         if not self.has_article(article_iri):
             return False
-        pairs = self._pairs_in(node)
+        pairs = self.pairs_of(article_iri)
         if pairs:
             self._write(lambda: self.native.update(f"DROP SILENT GRAPH {node} ;\n{refresh_contacts(pairs)}"))
         else:
@@ -223,17 +226,21 @@ class PyoxigraphStore(Store):
             raise
         except OSError as e:
             raise StoreError(f"cannot write to store {self.location}: {_one_line(e)}") from None
-        self._write(self._load_contacts)  # the counts of what was loaded
+        self.recount_contacts()  # the counts of what was loaded
         return len(loaded)
 
-    def _load_contacts(self) -> None:
-        """Count every pair again, written with the bulk loader like the import itself (as
-        an UPDATE, the counts made the database half as large again as bulk_load's)."""
-        native, graph = self.native, ox.NamedNode(CONTACTS_GRAPH)
-        native.remove_graph(graph)
-        count, first, second = (ox.NamedNode(str(t)) for t in (DIP.contactCount, DIP.firstMember, DIP.secondMember))
-        rows = list(native.query(every_contact()))
-        native.bulk_extend(ox.Quad(pair, p, o, graph) for pair, n, a, b in rows for p, o in ((count, n), (first, a), (second, b)))
+    def recount_contacts(self) -> None:
+        """Count every pair again into CONTACTS_GRAPH, written with the bulk loader like an
+        import (as an UPDATE, the counts made the database half as large again as bulk_load's)."""
+
+        def write() -> None:
+            native = self.native
+            native.remove_graph(_CONTACTS)
+            rows = list(native.query(every_contact()))
+            native.bulk_extend(ox.Quad(pair, p, o, _CONTACTS) for pair, n, a, b in rows
+                               for p, o in ((_CONTACT_COUNT, n), (_FIRST_MEMBER, a), (_SECOND_MEMBER, b)))
+
+        self._write(write)
 
     def _discard_import(self, before: set[str]) -> None:
         for g in list(self.native.named_graphs()):
@@ -394,8 +401,8 @@ class BulkArticleWriter(ArticleWriter):
     The bulk loader has no transaction, so the articles' content hashes (what marks a graph
     as a stored article) are written afterwards, in one transaction with the recount of the
     agent pairs the batch links: if the process dies between the two, those graphs have no
-    hash, and the next ingest of the same input replaces them whole (and recounts). Articles already stored are replaced one transaction each, as
-    `put_article` does."""
+    hash, and the next ingest of the same input replaces them whole (and recounts).
+    Articles already stored are replaced one transaction each, as `put_article` does."""
 
     def __init__(self, store: PyoxigraphStore, batch: int = BULK_BATCH) -> None:
         super().__init__(store)
