@@ -261,19 +261,6 @@ def bulk_load(path: str, store_dir: str, how: str = "bulk_load") -> dict:
     return {"loop_s": time.perf_counter() - t, "quads": n}
 
 
-def import_fast(path: str, store_dir: str, bulk: str = "0") -> dict:
-    """bench/prototypes.import_fast through diplokg's store API (open_store)."""
-    from prototypes import import_fast as run
-
-    from diplokg.stores import open_store
-
-    t = time.perf_counter()
-    store = open_store(store_dir)
-    n = run(store, path, bulk=bulk == "1")
-    store.close()
-    return {"loop_s": time.perf_counter() - t, "articles": n}
-
-
 def db_size_after_reopen(store_dir: str) -> dict:
     """Open and close the store (RocksDB drops its obsolete write-ahead log on open)."""
     import pyoxigraph as ox
@@ -393,7 +380,7 @@ def query_one(store_dir: str, label: str, budget: str = "20", max_reps: str = "3
 MODES = {"raw-model": raw_model, "raw-full": raw_full, "extract": extract, "breakdown": breakdown,
          "synthetic-ingest": synthetic_ingest,
          "synthetic-breakdown": synthetic_breakdown, "raw-extend-rss": raw_extend_rss,
-         "bulk-load": bulk_load, "import-fast": import_fast, "reopen-size": db_size_after_reopen, "raw-export": raw_export,
+         "bulk-load": bulk_load, "reopen-size": db_size_after_reopen, "raw-export": raw_export,
          "query-labels": query_labels, "query-one": query_one}
 
 if __name__ == "__main__":

@@ -109,6 +109,26 @@ def test_bulk_ingest_export_and_import(open_backend, tmp_path):
         assert kept(copy) == before, kind
 
 
+def test_import_counts_the_file_not_its_contacts_graph(open_backend, tmp_path):
+    """The bulk import counts pairs as the file streams through: events shared by two graphs
+    count once, and a contacts graph in the file (stale or forged) is not taken."""
+    from rdflib import Dataset, URIRef
+
+    ds = Dataset()
+    for name, graph, digest in (A, B):
+        g = ds.graph(URIRef(name))
+        for t in graph:
+            g.add(t)
+        g.add((URIRef(name), DIP.contentHash, Literal(digest)))
+    stale = ds.graph(URIRef(CONTACTS_GRAPH))
+    stale.add((URIRef(str(X) + "-pair"), DIP.contactCount, Literal(99)))
+    dump = tmp_path / "two.trig"
+    ds.serialize(dump, format="trig")
+    store = open_backend("oxigraph")
+    assert import_file(store, dump) == 2
+    assert kept(store) == {(str(X), str(Y)): 2, (str(X), str(Z)): 1, (str(Y), str(Z)): 2}
+
+
 def test_network_pages_are_a_total_order(open_backend):
     """Many pairs tie on their count: every page, at every offset, is the slice of the full
     answer (counts first, then the agents' IRIs), including the pairs tied at a page's edge."""

@@ -238,13 +238,6 @@ def refresh_contacts(pairs: Iterable[str]) -> str:
     return _CONTACTS_DROP.format(**terms) + " ;\n" + _CONTACTS_COUNT.format(**terms)
 
 
-def every_contact() -> str:
-    """The SPARQL query of every pair's count and members (?pair ?n ?a ?b): what
-    refresh_contacts writes for the pairs it is given, for all pairs at once (after a bulk
-    import, which writes them with its bulk loader)."""
-    return "SELECT ?pair ?n ?a ?b WHERE " + _CONTACTS_ROWS.format(**_contact_terms(""))
-
-
 def _contact_terms(values: str) -> dict[str, object]:
     return {"g": CONTACTS_GRAPH, "values": values, "count": DIP.contactCount, "member": DIP.member, "pair": DIP.pair,
             "first": DIP.firstMember, "second": DIP.secondMember}
