@@ -355,9 +355,11 @@ def test_named_queries_answer_the_same_on_every_backend(kind, open_backend, refe
 
 def _load_event_fixture(store):
     """Three articles reporting eighteen events of four types: dates shared (ties), month-only
-    and missing, planned and occurred, places and topics; every graph labels what it names."""
+    and missing, planned and occurred, places and topics; every graph labels what it names.
+    A fourth reports four of them again, with two other places each."""
     from diplokg.rdf import vocab
     from diplokg.rdf.iris import iri
+    from diplokg.rdf.mapping import add_contact_pairs
     from diplokg.rdf.vocab import TOPIC
 
     store.load_ontology(__import__("test_query").ontology())
@@ -392,7 +394,24 @@ def _load_event_fixture(store):
             g.add((event, DIP.evidence, mention))
             g.add((mention, DIP.text, Literal(f"texto {n}")))
             g.add((mention, DIP.inArticle, art))
+        add_contact_pairs(g)
         store.put_article(art, g, hashlib.sha256(str(art).encode()).hexdigest())
+    # a fourth article reports four of them again, in two other places: events with more
+    # than one row (two articles, two places)
+    art = article_iri("ev-3")
+    g = Graph()
+    g.add((art, RDF.type, DIP.Article))
+    for n in (0, 1, 6, 7):
+        event = iri(f"event/ev/{n:02d}")
+        g.add((event, RDF.type, types[n % 4]))
+        for k in ((n + 1) % 3, (n + 2) % 3):
+            g.add((event, DIP.location, places[k]))
+            g.add((places[k], RDFS.label, Literal(f"Ciudad {k}", lang="es")))
+        mention = iri(f"mention/ev-3/{n}")
+        g.add((event, DIP.evidence, mention))
+        g.add((mention, DIP.text, Literal(f"otra vez {n}")))
+        g.add((mention, DIP.inArticle, art))
+    store.put_article(art, g, hashlib.sha256(str(art).encode()).hexdigest())
 
 
 def _event_cases():
@@ -423,6 +442,29 @@ def event_answers():
             windowed += exact is not None and len(s.query(first).rows) == limit + 1
         assert windowed >= len(_event_cases()) // 2  # the fixture does exercise the fast form
         return answers
+
+
+def test_pages_are_slices_of_the_whole_answer():
+    """Every named query, paged two rows at a time, gives its whole answer in order: the
+    queries cut the page before looking up what they show, with rows that share an event."""
+    from diplokg.query import named_queries, run_named
+    from diplokg.stores import OxigraphMemoryStore
+
+    with OxigraphMemoryStore() as s:
+        _load_event_fixture(s)
+        for name in named_queries():
+            whole = run_named(s, name, limit=0).rows
+            assert len(whole) >= 3, name
+            rows, offset = [], 0
+            while True:
+                page = run_named(s, name, limit=2, offset=offset)
+                rows += page.rows
+                offset += 2
+                if not page.more:
+                    break
+            assert rows == whole, name
+            if name in ("timeline", "meetings", "planned"):
+                assert len({r[-1] if name == "timeline" else r[0] for r in whole}) < len(whole), name  # shared events
 
 
 @pytest.mark.parametrize("kind", STORE_KINDS)
