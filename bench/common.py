@@ -230,11 +230,12 @@ def write_section(name: str, body: str) -> None:
 
 
 def src_digest() -> str:
-    """Which diplokg code was measured: a digest of src/diplokg/**/*.py and the newest mtime
-    (the source changes while benchmarks run in a shared checkout)."""
+    """Which diplokg code was measured: a digest of every file of src/diplokg (code, queries,
+    language resources) and the newest mtime (the source changes while benchmarks run in a
+    shared checkout)."""
     import hashlib
 
-    files = sorted((ROOT / "src" / "diplokg").rglob("*.py"))
+    files = sorted(f for f in (ROOT / "src" / "diplokg").rglob("*") if f.is_file() and "__pycache__" not in f.parts)
     h = hashlib.sha1()
     newest = 0.0
     for f in files:
