@@ -110,7 +110,8 @@ def breakdown(corpus: str, store_dir: str) -> dict:
     pipeline.article_graph = timed("article_graph", pipeline.article_graph)
     to_quads = oxigraph.graph_to_quads
     oxigraph.graph_to_quads = timed("writer: to pyoxigraph quads", lambda *a: iter(list(to_quads(*a))))
-    oxigraph.BulkArticleWriter.flush = timed("writer: bulk writes", oxigraph.BulkArticleWriter.flush)
+    oxigraph.BulkArticleWriter._send = timed("writer: batch to N-Quads, handed over", oxigraph.BulkArticleWriter._send)
+    oxigraph.BulkArticleWriter._wait = timed("writer: waiting for its thread", oxigraph.BulkArticleWriter._wait)
     store = open_store(store_dir)
     t = time.perf_counter()
     pipeline.ingest(arts, store)
@@ -179,7 +180,7 @@ def synthetic_breakdown(n: str, store_dir: str, seed: str = "1", window: str = "
     import corpus
     import psutil
 
-    from diplokg.pipeline import ensure_ontology, identity_keys, same_events
+    from diplokg.pipeline import ensure_ontology, same_events
     from diplokg.rdf import iris
     from diplokg.rdf.mapping import article_graph
     from diplokg.stores import open_store
@@ -197,16 +198,13 @@ def synthetic_breakdown(n: str, store_dir: str, seed: str = "1", window: str = "
         store.article_hash(str(iris.article_iri(x.article.id)))
         acc["hash_check"] += pc() - t
         t = pc()
-        keys = identity_keys(x)
-        if writer.holds_any(keys):
-            writer.flush()
-        same = same_events(x, store)
+        same = same_events(x, writer)
         acc["same_events"] += pc() - t
         t = pc()
         g = article_graph(x, iris.DEFAULT_BASE, same)
         acc["article_graph"] += pc() - t
         t = pc()
-        writer.put(str(g.identifier), g, x.article.content_hash, lambda outcome: None, keys)
+        writer.put(str(g.identifier), g, x.article.content_hash, lambda outcome: None)
         acc["put_article"] += pc() - t
         if (i + 1) % w == 0:
             rows.append({"articles": i + 1, **{k: v / w * 1000 for k, v in acc.items()},

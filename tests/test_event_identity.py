@@ -72,3 +72,45 @@ def test_removing_one_report_keeps_the_other(nlp):
         assert n == 2
         s.remove_article(str(article_iri("diario-2")))
         assert meetings(s) == [(event, 1)]
+
+
+# A fourth report of the first meeting, and another of the later one: events that the
+# articles held back or in flight with the bulk writer report again.
+THIRD = Article(
+    id="radio-4",
+    published=date(2026, 5, 16),
+    text="En Montevideo, el canciller uruguayo Andrés Larrañaga se reunió con la canciller "
+    "chilena Valentina Orrego para hablar de comercio.",
+)
+FOURTH = Article(
+    id="diario-5",
+    published=date(2026, 9, 3),
+    text="Andrés Larrañaga, canciller de Uruguay, se reunió en Santiago con la canciller de "
+    "Chile, Valentina Orrego.",
+)
+
+
+def everything(store) -> set:
+    q = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/diplokg/ontology>) }"
+    return {tuple(map(str, row)) for row in store.query(q).rows}
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 64])
+def test_the_bulk_writer_merges_events_as_one_article_at_a_time_does(nlp, tmp_path, monkeypatch, batch):
+    """Ingest through the bulk writer, whose articles are held back and then written by a
+    thread, finds the same events again as a transaction per article does, whatever the
+    batch: batch 1 looks events up while the article before is being written."""
+    from diplokg.stores import OxigraphStore
+    from diplokg.stores import oxigraph
+
+    articles = [FIRST, SECOND, LATER, THIRD, FOURTH]
+    with MemoryStore() as one_at_a_time:
+        ingest(articles, one_at_a_time)
+        expected = everything(one_at_a_time)
+        assert sorted(n for _, n in meetings(one_at_a_time)) == [2, 3]
+    monkeypatch.setattr(OxigraphStore, "article_writer", lambda self: oxigraph.BulkArticleWriter(self, batch=batch))
+    with OxigraphStore(tmp_path / "s") as bulk:
+        report = ingest(articles, bulk)
+        assert report.added == [a.id for a in articles]
+        assert sorted(n for _, n in meetings(bulk)) == [2, 3]
+        assert everything(bulk) == expected

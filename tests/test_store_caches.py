@@ -49,7 +49,7 @@ def test_ingest_empties_the_caches_as_the_process_grows(tmp_path, monkeypatch):
         release(self)
 
     monkeypatch.setattr(OxigraphStore, "release_caches", counted)
-    monkeypatch.setattr(oxigraph, "RELEASE_CACHES_GROWTH", -1)  # every flush
+    monkeypatch.setattr(oxigraph, "RELEASE_CACHES_GROWTH", -2**62)  # after every batch, even if the process shrank
     monkeypatch.setattr(OxigraphStore, "article_writer", lambda self: oxigraph.BulkArticleWriter(self, batch=3))
     store = OxigraphStore(tmp_path / "s")
     texts = sorted(DEV.glob("dev*.txt"))

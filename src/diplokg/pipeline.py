@@ -19,6 +19,7 @@ from .rdf import iris
 from .rdf.mapping import article_graph
 from .rdf.vocab import DIP, STATUS
 from .stores import Store
+from .stores.base import ArticleWriter
 
 
 @dataclass
@@ -75,11 +76,9 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
 
     with _fewer_collections(), store.article_writer() as writer:
         for extraction in extractions:
-            keys = identity_keys(extraction)
-            if writer.holds_any(keys):
-                writer.flush()  # an article held back may report one of these events
-            graph = article_graph(extraction, base, same_events(extraction, store, base))
-            writer.put(str(graph.identifier), graph, extraction.article.content_hash, stored(extraction.article), keys)
+            # events are looked up through the writer, which sees the articles it holds back
+            graph = article_graph(extraction, base, same_events(extraction, writer, base))
+            writer.put(str(graph.identifier), graph, extraction.article.content_hash, stored(extraction.article))
     return report
 
 
@@ -103,10 +102,6 @@ def _fewer_collections():
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
-
-
-def identity_keys(extraction: Extraction) -> frozenset[str]:
-    return frozenset(iris.event_identity_key(e.type, e.status, e.participants) for e in extraction.events if e.participants)
 
 
 def _extract_batch(articles: list[Article]) -> list[Extraction]:
@@ -149,10 +144,11 @@ def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ah
             yield from done
 
 
-def same_events(extraction: Extraction, store: Store, base: str = iris.DEFAULT_BASE) -> dict[int, URIRef]:
+def same_events(extraction: Extraction, store: Store | ArticleWriter, base: str = iris.DEFAULT_BASE) -> dict[int, URIRef]:
     """Events another article already reported: same type, status and participants, and a
     date and place that agree (equal, or stated by only one of them). Returns, per event
-    index, the IRI to reuse, so the graph holds one event with evidence from both."""
+    index, the IRI to reuse, so the graph holds one event with evidence from both. `store`
+    is a store, or the writer ingest writes with (which sees what it holds back)."""
     found: dict[int, URIRef] = {}
     this_graph = iris.article_iri(extraction.article.id, base)
     for i, event in enumerate(extraction.events):

@@ -186,20 +186,19 @@ class ArticleWriter:
     still holds is written when the stream ends or fails).
 
     `put` calls `done(outcome)` once the article is durably stored, which with a writer that
-    holds articles back is later than the call. `keys` are the identity keys of the
-    article's events (see pipeline.same_events): a writer that holds articles back must
-    write them before another article's events are looked up by one of those keys
-    (`holds_any`)."""
+    holds articles back is later than the call. Events are looked up through the writer
+    (`events_by_identity_key`, see pipeline.same_events), which sees what it holds back as
+    if it were stored."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def put(self, article_iri: str, graph: rdflib.Graph, content_hash: str, done: Callable[[PutOutcome], None],
-            keys: frozenset[str] = frozenset()) -> None:
+    def put(self, article_iri: str, graph: rdflib.Graph, content_hash: str, done: Callable[[PutOutcome], None]) -> None:
         done(self.store.put_article(article_iri, graph, content_hash))
 
-    def holds_any(self, keys: Iterable[str]) -> bool:
-        return False
+    def events_by_identity_key(self, key: str, other_than: str, place_property: str) -> list[tuple[Node, Node | None, Node | None]]:
+        """Store.events_by_identity_key, over the store and what this writer holds back."""
+        return self.store.events_by_identity_key(key, other_than, place_property)
 
     def flush(self) -> None:
         """Write what is held back."""
