@@ -58,3 +58,26 @@ def test_ingest_empties_the_caches_as_the_process_grows(tmp_path, monkeypatch):
     assert len(report.added) == len(store.articles()) == len(texts)
     assert calls == sorted(calls)  # each time with more stored
     store.close()
+
+
+def test_a_write_that_fails_in_the_writer_thread_stops_ingest_and_keeps_what_was_stored(tmp_path, monkeypatch):
+    """The bulk writer writes each batch in a thread: a failure there reaches ingest as the
+    store's one-line error, and the batches written before it stay whole."""
+    from diplokg.stores.oxigraph import PyoxigraphStore
+
+    written = []
+    add_hashes = PyoxigraphStore._add_hashes
+
+    def failing(self, hashes, pairs):
+        if written:
+            raise StoreError(f"cannot write to store {self.location}: disk full")
+        written.append(len(hashes))
+        add_hashes(self, hashes, pairs)
+
+    monkeypatch.setattr(PyoxigraphStore, "_add_hashes", failing)
+    monkeypatch.setattr(OxigraphStore, "article_writer", lambda self: oxigraph.BulkArticleWriter(self, batch=2))
+    store = OxigraphStore(tmp_path / "s")
+    with pytest.raises(StoreError, match="disk full"):
+        ingest(read_articles(sorted(DEV.glob("dev*.txt"))[:6]), store)
+    assert written == [2] and len(store.articles()) == 2
+    store.close()

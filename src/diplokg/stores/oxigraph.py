@@ -510,6 +510,12 @@ class BulkArticleWriter(ArticleWriter):
         self._send()
         self._wait()
 
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.flush()
+        finally:
+            self._thread.shutdown(wait=True)
+
     def _remember(self, article_iri: str, graph: rdflib.Graph) -> None:
         for event, key in graph.subject_objects(DIP.identityKey):
             event_iri = str(event)
