@@ -1,5 +1,6 @@
 """The embedded store empties RocksDB's caches during long ingests by reopening itself
-(OxigraphStore.release_caches): nothing stored may be lost, and the lock must stay held."""
+(OxigraphStore.release_caches): nothing stored may be lost, and the lock must stay held. And
+a write that fails in the bulk writer's thread stops ingest without losing what was stored."""
 
 from __future__ import annotations
 
