@@ -131,9 +131,8 @@ def query_store(n: int, seed: int, layout: str = "shipped") -> Path:
                          format=ox.RdfFormat.N_QUADS)
         python_child(CHILD, "bulk-load", str(nq2), str(store_dir))
         nq2.unlink()
-        store = open_store(store_dir)
-    else:
-        store = open_store(store_dir)
+    store = open_store(store_dir)
+    if layout != "entities":
         store.bulk_import(nq, "nquads")
     ensure_ontology(store)
     store.close()
