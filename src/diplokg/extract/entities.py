@@ -40,6 +40,7 @@ class Span:
     key: str | None = None
     country: str | None = None  # the state a body, place or delegation belongs to
     function: str | None = None
+    person: "Span | None" = None  # "el Gobierno de <name>": the person whose government it is
 
     def overlaps(self, other: "Span") -> bool:
         return self.start < other.end and other.start < self.end
@@ -86,7 +87,7 @@ def detect(doc, gaz: Gazetteer) -> list[Span]:
     spans += _gazetteer_spans(doc, gaz)
     spans += _body_spans(text, gaz, spans)
     spans += _acronym_org_spans(text, gaz, spans)
-    spans += _delegation_spans(doc, spans)
+    spans += _delegation_spans(doc, spans, gaz)
     titles = [Span(m.start(), m.start("tail") if m.group("tail") else m.end(), "Title", m.group(0), "title")
               for m in title_pattern().finditer(text) if not _name_part(m, text)]
     spans += _person_spans(doc, gaz, spans, titles)
@@ -145,9 +146,10 @@ def _gazetteer_spans(doc, gaz: Gazetteer) -> list[Span]:
 
 
 def _named_parent(ent, entry, gaz: Gazetteer) -> Span | None:
-    """An organ named with its organization ('Consejo de Seguridad de la ONU'): the
-    organization is the actor the text names."""
-    if not entry.part_of:
+    """A plenary organ named with its organization ('Asamblea General de la ONU'): the
+    organization is the actor the text names. Other organs ('Consejo de Seguridad de la
+    ONU', 'Consejo de la UE') act on their own and stay themselves."""
+    if not entry.part_of or not entry.stands_for_parent:
         return None
     parent_key = gaz.by_surface.get(entry.part_of)
     parent = gaz.entry(parent_key)
@@ -182,13 +184,20 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
         head = m.group("head")
         comp = m.group("comp") or ""
         dem = m.group("dem")
-        if dem and head not in gaz.demonym_suffix_heads:
+        lower_ok = not head[0].islower() or gaz.body_functions.get(head.lower()) in ("government", "foreign-ministry")
+        if dem and (head[:1].upper() + head[1:] not in gaz.demonym_suffix_heads or not lower_ok):
             end = m.end("comp") if comp else m.end("head")
             dem = None
-        if not comp and not dem and head not in ("Cancillería", "Consejo de Ministros", "Ejecutivo", "Gobierno"):
+        bare_ok = head in ("Cancillería", "Consejo de Ministros", "Ejecutivo", "Gobierno") or (
+            " " in head and gaz.body_functions.get(head.lower()) == "government")  # "Gobierno de transición"
+        if not comp and not dem and not bare_ok:
             continue  # a bare "Gobierno" or "Ministerio" is not a name
-        if head[0].islower() and not dem and not re.search(r"\b(?:de|del)\s", comp):
+        if head[0].islower() and not dem and not re.search(r"\b(?:de|del)\s", comp) and not (bare_ok and " " in head):
             continue  # "su embajada en Quito": a common noun, unless it says whose
+        if any(g.type == "InternationalOrganization" and start < g.start and g.end <= end for g in taken):
+            continue  # "jefes de Estado y de Gobierno de la UE": no state's body
+        if head.endswith("s") and sum(g.type == "Country" and start < g.start and g.end <= end for g in taken) >= 2:
+            continue  # "los gobiernos de Chile y Perú": two governments, each named elsewhere
         surface = text[start:end]
         # Keep a gazetteer country at the end inside the name, and note it as the body's state.
         country = gaz.demonyms.get(dem.lower()) if dem else None
@@ -202,8 +211,20 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
                     core = text[start : start + tail_m.start()]
         if any(g.start <= start and end <= g.end and g.type != "Country" for g in taken):
             continue  # inside a gazetteer name
+        if any(g.start <= start < g.end and g.type == "InternationalOrganization" for g in taken):
+            continue  # "Consejo de Seguridad de la ONU y Chile": the organ, then a list
         function = gaz.body_functions.get(re.sub(r"\s+", " ", _strip_demonym(core, gaz).lower()))
-        out.append(Span(start, end, "GovernmentBody", surface, "body-pattern", None, country, function))
+        span = Span(start, end, "GovernmentBody", surface, "body-pattern", None, country, function)
+        if country is None and function is None and gaz.body_functions.get(head.lower()) == "government":
+            # "el Gobierno de Pedro Sánchez", "el régimen de Ortega": a leader's government.
+            name_m = re.fullmatch(rf"[ ](?:de|del)[ ](?P<name>{CAP_WORD}(?:[ ](?:de|del|de[ ]la)?[ ]?{CAP_WORD})*)", comp)
+            if name_m and not any(g.start <= start + len(head) + name_m.start("name") < g.end for g in taken) \
+                    and name_m.group("name").split()[0] not in NOT_NAMES:
+                n0 = m.start("comp") + name_m.start("name")
+                span.function = "government"
+                span.person = Span(n0, n0 + len(name_m.group("name")), "Person", name_m.group("name"), "leader")
+                out.append(span.person)
+        out.append(span)
     return out
 
 
@@ -240,13 +261,26 @@ def _acronym_org_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Spa
     return out
 
 
-def _delegation_spans(doc, taken: list[Span]) -> list[Span]:
-    """'una delegación de especialistas ...', 'la Misión de Observación Electoral 2026'."""
+def _delegation_spans(doc, taken: list[Span], gaz: Gazetteer) -> list[Span]:
+    """'una delegación de especialistas ...', 'la Misión de Observación Electoral 2026',
+    'la delegación haitiana', 'la delegación a Brasil'."""
     out = []
+    countries = {(s.start, s.end) for s in taken if s.type == "Country"}
     for tok in doc:
         lower = tok.lower_
         if lower not in ("delegación", "misión", "comitiva"):
             continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and lower != "misión" and nxt.lower_ in gaz.demonyms and nxt.pos_ == "ADJ":
+            span = doc[tok.i : nxt.i + 1]  # "la delegación haitiana": a state's delegation
+            out.append(Span(span.start_char, span.end_char, "Delegation", span.text, "delegation"))
+            continue
+        if nxt is not None and nxt.lower_ == "a" and nxt.i + 1 < len(doc):
+            c = doc[nxt.i + 1]
+            country = next(((a, b) for a, b in countries if a == c.idx), None)
+            if country is not None and tok.i > 0 and doc[tok.i - 1].lower_ in ("la", "una", "su"):
+                out.append(Span(tok.idx, country[1], "Delegation", doc_text(doc)[tok.idx : country[1]], "delegation"))
+                continue  # "la delegación a Brasil": the delegation sent there
         if tok.text[0].isupper() and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("de", "del"):
             # A named mission: "Misión de Observación Electoral 2026".
             j = tok.i + 1
@@ -254,6 +288,10 @@ def _delegation_spans(doc, taken: list[Span]) -> list[Span]:
                 j += 1
             while doc[j].lower_ in ("de", "del", "la"):
                 j -= 1
+            if j + 2 < len(doc) and doc[j + 1].lower_ == "en" and doc[j + 2].ent_type_ in ("COUNTRY", "PLACE"):
+                j += 2  # "Delegación de la UE en Rusia"
+                while j + 1 < len(doc) and doc[j + 1].ent_iob_ == "I":
+                    j += 1
             if j > tok.i + 1:
                 span = doc[tok.i : j + 1]
                 out.append(Span(span.start_char, span.end_char, "Delegation", span.text, "delegation"))
@@ -435,6 +473,9 @@ def resolve(doc, spans: list[Span], gaz: Gazetteer) -> EntityIndex:
             continue
         if s.type == "Person":
             s.key = persons.get((s.start, s.end))
+        elif s.type == "GovernmentBody" and s.person is not None and not s.country:
+            s.country = _leader_state(s, spans, demonym_spans, persons, text, home)
+            s.key = body_key(s.text, s.country, s.function if s.country else None)
         elif s.type == "GovernmentBody":
             s.country = s.country or _body_country(s, gaz, home)
             s.key = body_key(s.text if not s.country else _core_name(s, gaz), s.country, s.function)
@@ -463,6 +504,35 @@ def _core_name(s: Span, gaz: Gazetteer) -> str:
 
 def _body_country(s: Span, gaz: Gazetteer, home: str | None) -> str | None:
     return home
+
+
+def _leader_state(body: Span, spans: list[Span], demonyms: list[Span], persons: dict, text: str,
+                  home: str | None) -> str | None:
+    """The state of the leader in "el Gobierno de <name>": the one the article gives with a
+    title beside a mention of that person ("el presidente venezolano, X", "X, presidenta de
+    Taiwán", "el estadounidense X"); else the article's state for a "Gobierno", and none for
+    a "régimen" (a word for a foreign government)."""
+    key = persons.get((body.person.start, body.person.end))
+    mentions = [body.person] if key is None else [
+        x for x in spans if x.type == "Person" and persons.get((x.start, x.end)) == key]
+    states = [x for x in spans + demonyms if x.type == "Country" and x.key]
+    title = title_pattern()
+    for x in sorted(mentions, key=lambda x: x.start):
+        before = text[max(0, x.start - 90) : x.start]
+        clause_start = max(before.rfind(c) for c in ".;:(\n") + 1
+        seg_start = x.start - len(before) + clause_start
+        near = [c for c in states if seg_start <= c.start and c.end <= x.start]
+        if before.rstrip().endswith(",") and near and title.search(text[seg_start : x.start]):
+            return near[-1].key  # "el presidente venezolano, Nicolás Maduro"
+        if near and near[-1].source == "demonym" and not text[near[-1].end : x.start].strip():
+            return near[-1].key  # "el estadounidense Mauricio Claver-Carone"
+        after = text[x.end : x.end + 90]
+        if after.startswith(","):
+            seg_end = x.end + 1 + min([i for i in (after.find(c, 1) for c in ",.;:(\n") if i > 0] or [len(after)])
+            near = [c for c in states if x.end <= c.start and c.end <= seg_end]
+            if near and title.search(text[x.end : seg_end]):
+                return near[0].key  # "Tsai Ing-wen, presidenta de Taiwán"
+    return None if body.text.lower().startswith("régimen") else home
 
 
 def _demonym_spans(doc, gaz: Gazetteer, spans: list[Span]) -> list[Span]:
@@ -617,6 +687,17 @@ def _build_entities(spans: list[Span], gaz: Gazetteer, text: str) -> dict[str, E
                 acr = re.search(r"\(([^)]*)\)$", max(surfaces, key=len))
                 if acr:
                     surfaces.append(acr.group(1))
+        if etype == "GovernmentBody":
+            # "Ministerio de X dominicano", "Ministerio de X (MX)": the name without its state
+            # or acronym is a form of it too.
+            for x in list(surfaces):
+                acr = re.fullmatch(r"(.+?)\s*\(([^)\s]{2,12})\)", x)
+                if acr:
+                    surfaces += [acr.group(1), acr.group(2)]
+                    x = acr.group(1)
+                bare = _strip_demonym(x, gaz)
+                if bare != x and " " in bare:
+                    surfaces.append(bare)
         aliases = tuple(a for a in dict.fromkeys(surfaces) if a != label and fold(a) != fold(label))
         # An English name belongs to the gazetteer's name, not to a text form it was merged with.
         labels = (("en", entry.en),) if entry and entry.en and label == entry.name else ()

@@ -34,6 +34,7 @@ class GazEntry:
     surfaces: tuple[str, ...] = ()
     function: str | None = None  # for government bodies: "foreign-ministry", ...
     part_of: str | None = None  # for organs of an organization: the parent's name
+    stands_for_parent: bool = False  # a plenary organ ("Asamblea General de la ONU") named for its organization
     metonym: bool = False  # a building or place that stands for the body ("Los Pinos")
     ambiguous: frozenset[str] = frozenset()  # surfaces that are also common names ("Mauricio")
 
@@ -109,7 +110,7 @@ def load_gazetteer() -> Gazetteer:
         ambiguous = set(row.get("ambiguous_names", ()))
         surfaces = tuple(x for x in dict.fromkeys([row["name"], *row.get("acronyms", ()), *row.get("aliases", ())]) if x not in ambiguous)
         add(GazEntry(key, "InternationalOrganization", row["name"], row.get("en"), row.get("wikidata"), None, surfaces,
-                     part_of=row.get("part_of")))
+                     part_of=row.get("part_of"), stands_for_parent=bool(row.get("stands_for_parent"))))
 
     for row in load_jsonl("places.jsonl"):
         key = entity_key("Place", row["name"])

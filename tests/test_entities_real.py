@@ -1,0 +1,127 @@
+"""Entity rules for the forms real news articles use (governments named by a demonym or by
+their leader, organs of international organizations, capitals as metonyms, persons the
+model tags as places, junk capitalised words, bylines).
+
+Every sentence here is invented for these tests (fictional persons, real states and
+organizations); none is taken from an article of any corpus.
+"""
+
+from __future__ import annotations
+
+from tests.test_extract_stages import describe_entities, entities, find, run, the
+
+
+# ---------------------------------------------------------------- governments and bodies
+
+
+def test_lower_case_government_with_demonym(nlp):
+    x = run(nlp, "El gobierno argentino y la cancillería uruguaya protestaron por la medida del gobierno chileno.")
+    arg = the(x, "gobierno argentino", "GovernmentBody")
+    uru = the(x, "cancillería uruguaya", "GovernmentBody")
+    chi = the(x, "gobierno chileno", "GovernmentBody")
+    assert len({arg.key, uru.key, chi.key}) == 3
+
+
+def test_ministry_followed_by_demonym(nlp):
+    x = run(nlp, "El Ministerio de Asuntos Exteriores marroquí convocó al encargado de negocios.")
+    body = the(x, "Ministerio de Asuntos Exteriores marroquí", "GovernmentBody")
+    assert find(x, "Ministerio de Asuntos Exteriores", "GovernmentBody") is body
+    the(x, "Marruecos", "Country")
+
+
+def test_lower_case_common_noun_with_demonym_is_no_body(nlp):
+    x = run(nlp, "La policía boliviana detuvo a dos hombres cerca de la embajada iraní.")
+    assert not entities(x, "GovernmentBody"), describe_entities(x)
+
+
+def test_regime_of_a_state_is_its_government(nlp):
+    x = run(nlp, "La Cancillería chilena pidió que el régimen de Siria libere a los presos. El Gobierno sirio no respondió.")
+    regime = the(x, "régimen de Siria", "GovernmentBody")
+    assert find(x, "Gobierno sirio", "GovernmentBody") is regime
+
+
+def test_leader_government_takes_the_leaders_state(nlp):
+    x = run(nlp, "La presidenta boliviana, Marta Quispe Rojas, viajó a Lima. El Gobierno de Perú criticó "
+                 "al Gobierno de Marta Quispe Rojas. El Gobierno boliviano no respondió.")
+    person = the(x, "Marta Quispe Rojas", "Person")
+    gov = the(x, "Gobierno de Marta Quispe Rojas", "GovernmentBody")
+    peru = the(x, "Gobierno de Perú", "GovernmentBody")
+    assert gov is not peru and person.key != gov.key
+    assert find(x, "Gobierno boliviano", "GovernmentBody") is gov
+
+
+def test_regime_of_an_unplaced_leader_stays_apart(nlp):
+    x = run(nlp, "El Gobierno de España expulsó a un diplomático después de que el régimen de Tomás Arbelo Quiroga "
+                 "expulsara al embajador español.")
+    spain = the(x, "Gobierno de España", "GovernmentBody")
+    regime = the(x, "régimen de Tomás Arbelo Quiroga", "GovernmentBody")
+    assert regime is not spain
+    the(x, "Tomás Arbelo Quiroga", "Person")
+
+
+def test_government_of_the_article_state_by_leader(nlp):
+    x = run(nlp, "Los críticos del Gobierno de Ramón Ledesma Vera, en Paraguay, hablaron. El Ejecutivo paraguayo lo negó.")
+    gov = the(x, "Gobierno de Ramón Ledesma Vera", "GovernmentBody")
+    assert find(x, "Ejecutivo paraguayo", "GovernmentBody") is gov
+    the(x, "Ramón Ledesma Vera", "Person")
+
+
+def test_transitional_government(nlp):
+    x = run(nlp, "Una misión de Chile asesorará al Gobierno de transición del presidente interino, Tomás Vidal.")
+    the(x, "Gobierno de transición", "GovernmentBody")
+
+
+def test_plural_governments_of_two_states_are_no_body(nlp):
+    x = run(nlp, "Los gobiernos de Chile y Bolivia reanudaron el diálogo.")
+    assert not entities(x, "GovernmentBody"), describe_entities(x)
+
+
+def test_heads_of_state_and_government_of_an_organization_are_no_body(nlp):
+    x = run(nlp, "Los jefes de Estado y de Gobierno de la Unión Europea se reunieron en Bruselas.")
+    assert not entities(x, "GovernmentBody"), describe_entities(x)
+
+
+def test_body_with_acronym_keeps_the_acronym(nlp):
+    x = run(nlp, "La Administración Nacional de Puertos (ANP) de Uruguay firmó un convenio con Brasil.")
+    body = the(x, "Administración Nacional de Puertos", "GovernmentBody")
+    assert find(x, "ANP", "GovernmentBody") is body
+
+
+# ---------------------------------------------------------------- organs of organizations
+
+
+def test_councils_of_organizations_are_organizations(nlp):
+    x = run(nlp, "Chile ocupará un asiento en el Consejo de Seguridad de Naciones Unidas y Bolivia pidió una sesión "
+                 "del Consejo de la UE.")
+    the(x, "Consejo de Seguridad de Naciones Unidas", "InternationalOrganization")
+    the(x, "Consejo de la UE", "InternationalOrganization")
+    assert not entities(x, "GovernmentBody"), describe_entities(x)
+
+
+def test_general_assembly_speaks_for_its_organization(nlp):
+    x = run(nlp, "Los cancilleres se vieron al margen de la Asamblea General de la ONU.")
+    the(x, "ONU", "InternationalOrganization")
+
+
+# ---------------------------------------------------------------- delegations
+
+
+def test_delegation_of_a_state_by_demonym(nlp):
+    x = run(nlp, "La delegación boliviana llegó a Lima y la delegación chilena lo hará el lunes.")
+    the(x, "delegación boliviana", "Delegation")
+    the(x, "delegación chilena", "Delegation")
+    the(x, "Bolivia", "Country")
+
+
+def test_delegation_sent_to_a_state(nlp):
+    x = run(nlp, "El ministro Tomás Vidal encabezará la delegación a Colombia.")
+    the(x, "delegación a Colombia", "Delegation")
+    the(x, "Colombia", "Country")
+
+
+def test_named_delegation_of_an_organization_in_a_state(nlp):
+    x = run(nlp, "La Cancillería convocó al jefe de la Delegación de la UE en Chile. Tres empleados de la "
+                 "delegación de la UE en Chile fueron expulsados.")
+    the(x, "Delegación de la UE en Chile", "Delegation")
+    assert len(entities(x, "Delegation")) == 1, describe_entities(x)
+    assert not entities(x, "GovernmentBody") or all("UE" not in e.label for e in entities(x, "GovernmentBody"))
