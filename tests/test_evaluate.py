@@ -22,6 +22,7 @@ from diplokg.evaluate import (
     evaluate,
     format_report,
     gold_from_dict,
+    gold_articles,
     gold_pairs,
     jaccard,
     load_gold,
@@ -688,6 +689,32 @@ def test_gold_pairs(tmp_path):
     (tmp_path / "plain.txt").write_text("sin gold", encoding="utf-8")
     pairs = gold_pairs(tmp_path)
     assert [(t.name, g.name) for t, g in pairs] == [("a.txt", "a.gold.json"), ("b.txt", "b.gold.json")]
+
+
+def test_texts_kept_apart_in_a_folder_or_jsonl(tmp_path):
+    """A corpus whose texts may not be stored with its gold: the gold keeps evidence offsets,
+    the texts come from another folder or a JSONL file; gold files without text are named."""
+    text = "El canciller Hugo de Zela se reunió con Marco Rubio en Washington."
+    start = text.index("se reunió")
+    doc = gold_doc(GE, events=[{"type": "Meeting", "participants": ["p1", "p2"], "status": "occurred",
+                                "evidence_at": [start, start + 9]}], published="2020-10")
+    gold_dir, texts = tmp_path / "gold", tmp_path / "texts"
+    gold_dir.mkdir(), texts.mkdir()
+    write_gold(gold_dir, doc, name="a1")
+    write_gold(gold_dir, doc, name="a2")
+    (texts / "a1.txt").write_text(text, encoding="utf-8")
+    jsonl = tmp_path / "texts.jsonl"
+    jsonl.write_text(json.dumps({"id": "a1", "text": text, "published": "2020-10-05"}) + "\n", encoding="utf-8")
+    for source in (texts, jsonl):
+        pairs, missing = gold_articles(gold_dir, source)
+        assert missing == ["a2"]
+        ((gold, article),) = pairs
+        assert gold.events[0].evidence == "se reunió"
+        assert (article.text, article.published_iso) == (text, "2020-10")  # the gold's date wins
+    with pytest.raises(InputError, match="nope: no such folder or JSONL file of texts"):
+        gold_articles(gold_dir, tmp_path / "nope")
+    with pytest.raises(InputError, match="no NAME.txt"):
+        gold_articles(gold_dir, tmp_path / "gold")
 
 
 def test_gold_pairs_empty_or_missing_dir(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 import rdflib.namespace
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from diplokg.model import Article, Entity, Event, Extraction, Mention, Position, Quantity, TimeExpr
 from diplokg.rdf import iris, mapping
@@ -165,6 +165,16 @@ def test_article_without_optional_metadata():
     assert (a, RDF.type, DIP.Article) in bare
     for prop in (DCTERMS.issued, DCTERMS.source, DCTERMS.title):
         assert list(bare.objects(a, prop)) == []
+
+
+@pytest.mark.parametrize("precision, value, datatype", [("month", "2020-10", XSD.gYearMonth), ("year", "2020", XSD.gYear)])
+def test_partial_publication_date(precision, value, datatype):
+    """A publication date known only to the month or the year is issued at that precision,
+    and the graph still satisfies the shapes."""
+    art = Article(id="parcial", text="Texto.", published=date(2020, 10, 1), published_precision=precision)
+    graph = article_graph(Extraction(art))
+    assert set(graph.objects(iris.article_iri("parcial"), DCTERMS.issued)) == {Literal(value, datatype=datatype)}
+    assert validate(graph).conforms
 
 
 # --------------------------------------------------------------------------- entities

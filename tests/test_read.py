@@ -16,7 +16,7 @@ import pytest
 
 from diplokg.errors import InputError
 from diplokg.model import Article
-from diplokg.read import iter_input_files, parse_date, read_articles, split_front_matter
+from diplokg.read import iter_input_files, parse_date, parse_published, read_articles, split_front_matter
 
 BODY = "El canciller de Chile, Tomás Pérez, se reunió en Lima con el presidente del Perú.\n"
 
@@ -281,6 +281,32 @@ def test_parse_date():
     assert parse_date(date(2020, 1, 2)) == date(2020, 1, 2)
     with pytest.raises(InputError, match=r"^where: 'published' is not an ISO date"):
         parse_date("5 de marzo", "where")
+
+
+@pytest.mark.parametrize(
+    "value, anchor, precision",
+    [("2024-03-05", date(2024, 3, 5), "day"), ("2020-10", date(2020, 10, 1), "month"), ("2019", date(2019, 1, 1), "year"),
+     (2019, date(2019, 1, 1), "year"), (" 2020-7 ", date(2020, 7, 1), "month"), (date(2021, 2, 3), date(2021, 2, 3), "day")],
+)
+def test_parse_published_partial_dates(value, anchor, precision):
+    assert parse_published(value, "w") == (anchor, precision)
+
+
+@pytest.mark.parametrize("value, reason", [("2020-13", "has no month 13: '2020-13'"), ("0999", r"is not a plausible publication date \(years 1000-2999\): '0999'"),
+                                           ("20201", "is not an ISO date")])
+def test_parse_published_refuses(value, reason):
+    with pytest.raises(InputError, match=rf"^w: 'published' {reason}"):
+        parse_published(value, "w")
+
+
+def test_jsonl_with_partial_publication_dates(tmp_path):
+    """Real metadata often gives only the year or the month: the article is read, not refused."""
+    lines = [{"id": "a", "text": "El canciller viajó a Lima.", "published": "2020-10"},
+             {"id": "b", "text": "El canciller viajó a Quito.", "published": "2019"}]
+    path = write(tmp_path / "lote.jsonl", "".join(json.dumps(x) + "\n" for x in lines).encode())
+    a, b = read_articles([path])
+    assert (a.published, a.published_precision, a.published_iso) == (date(2020, 10, 1), "month", "2020-10")
+    assert (b.published, b.published_precision, b.published_iso) == (date(2019, 1, 1), "year", "2019")
 
 
 @pytest.mark.parametrize("value", ["0833-11-25", "9999-12-30", "0001-01-01", "3000-01-01"])

@@ -78,3 +78,29 @@ def test_week_spanning_two_months_falls_back_to_year():
 def test_explicit_year_resolves_without_publication_date(text, value):
     [t] = find_time_expressions(text)
     assert resolve(t, None, "future").value == value
+
+
+@pytest.mark.parametrize(
+    "text, published, tense, value",
+    [
+        # words counted in days resolve to the month or year the metadata gives
+        ("se reunió este lunes con el canciller", "2020-10", "past", "2020-10"),
+        ("llegó ayer a Lima", "2020-10", "past", "2020-10"),
+        ("viajará la próxima semana", "2020", "future", "2020"),
+        ("se reunieron el viernes 9", "2020-10", "past", "2020-10-09"),
+        # words that name the day or the month still do
+        ("se reunió el 15 de octubre", "2020-10", "past", "2020-10-15"),
+        ("viajará el 15 de octubre", "2020-10", "future", "2020-10-15"),
+        ("se reunió el 3 de julio", "2020-10", "past", "2020-07-03"),
+        ("firmaron en diciembre", "2020-10", "past", "2019-12"),
+        ("firmaron en diciembre", "2020", "past", "2020-12"),
+        ("visitará Lima el 3 de julio", "2020", "future", "2020-07-03"),
+        ("se reunió el 5 de marzo de 2018", "2020", "past", "2018-03-05"),
+    ],
+)
+def test_resolve_against_a_partial_publication_date(text, published, tense, value):
+    from diplokg.read import parse_published
+
+    (t,) = find_time_expressions(text)
+    anchor, precision = parse_published(published)
+    assert resolve(t, anchor, tense, precision).value == value

@@ -38,7 +38,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -47,7 +47,7 @@ import networkx as nx
 
 from .errors import InputError
 from .model import ENTITY_TYPES, EVENT_TYPES, STATUSES, Article, Entity, Event, Extraction, Position
-from .read import parse_date
+from .read import parse_published
 
 CATEGORIES = ("entities", "positions", "events")
 GOLD_SUFFIX = ".gold.json"
@@ -88,6 +88,7 @@ class GoldEvent:
     topics: tuple[str, ...] = ()
     evidence: str = ""
     time_expression: str | None = None
+    evidence_at: tuple[int, int] | None = None  # offsets of the quote where the text is kept apart
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Gold:
     events: tuple[GoldEvent, ...] = ()
     quantities: tuple[GoldQuantity, ...] = ()
     source: str | None = None  # path of the .gold.json file
+    published_precision: str = "day"  # "month" or "year" for a YYYY-MM or YYYY `published`
 
     def entity(self, gold_id: str) -> GoldEntity | None:
         return next((e for e in self.entities if e.id == gold_id), None)
@@ -175,6 +177,15 @@ def gold_from_dict(data: object, *, where: str = "<gold>", default_id: str = "go
             raise fail(f"{ctx}: '{key}' must be a list of strings")
         return tuple(value)
 
+    def offsets(obj: dict, key: str, ctx: str) -> tuple[int, int] | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if (not isinstance(value, list) or len(value) != 2 or not all(type(v) is int for v in value)
+                or not 0 <= value[0] <= value[1]):
+            raise fail(f"{ctx}: '{key}' must be [start, end] character offsets")
+        return (value[0], value[1])
+
     # Entities first: every other section refers to their ids.
     entities: list[GoldEntity] = []
     ids: set[str] = set()
@@ -235,6 +246,7 @@ def gold_from_dict(data: object, *, where: str = "<gold>", default_id: str = "go
                 topics=strings(obj, "topics", ctx),
                 evidence=text(obj, "evidence", ctx, required=False, allow_empty=True) or "",
                 time_expression=text(obj, "timeExpression", ctx, required=False),
+                evidence_at=offsets(obj, "evidence_at", ctx),
             )
         )
 
@@ -262,10 +274,12 @@ def gold_from_dict(data: object, *, where: str = "<gold>", default_id: str = "go
     language = data.get("language") or "es"
     if not isinstance(language, str):
         raise fail("'language' must be a string")
+    published, precision = parse_published(published, where) if published else (None, "day")
     return Gold(
         id=gold_id or default_id,
         language=language,
-        published=parse_date(published, where) if published else None,
+        published=published,
+        published_precision=precision,
         title=title or None,
         entities=tuple(entities),
         positions=tuple(positions),
@@ -482,6 +496,7 @@ class ArticleScore:
 @dataclass(frozen=True)
 class Report:
     articles: tuple[ArticleScore, ...]
+    without_text: tuple[str, ...] = ()  # gold files skipped for want of their text
 
     def total(self, name: str) -> CategoryScore:
         """Micro-averaged totals (summed counts) of a category over all articles."""
@@ -749,19 +764,64 @@ def article_for(txt: Path, gold: Gold) -> Article:
         text=read_text(txt),
         title=gold.title,
         published=gold.published,
+        published_precision=gold.published_precision,
         language=gold.language,
         source=str(txt),
     )
 
 
-def evaluate(gold_dir: Path, extract: Callable[[Article], Extraction]) -> Report:
-    """Extract every NAME.txt in `gold_dir` and score it against NAME.gold.json."""
-    scores = []
-    for txt, gold_path in gold_pairs(gold_dir):
-        gold = load_gold(gold_path)
-        extraction = extract(article_for(txt, gold))
-        scores.append(score(extraction, gold))
-    return Report(tuple(scores))
+def with_text(gold: Gold, text: str) -> Gold:
+    """`gold` with each event's `evidence_at` offsets read as its evidence quote in `text`."""
+    events = tuple(
+        replace(e, evidence=text[e.evidence_at[0] : e.evidence_at[1]]) if e.evidence_at and not e.evidence else e
+        for e in gold.events
+    )
+    return replace(gold, events=events)
+
+
+def gold_articles(gold_dir: Path, texts: Path | None = None) -> tuple[list[tuple[Gold, Article]], list[str]]:
+    """Each gold file of `gold_dir` with the article it annotates, and the ids left without text.
+
+    The texts are NAME.txt beside the gold files, or, where a corpus keeps its texts apart,
+    in the folder `texts` (NAME.txt) or the JSONL file `texts` (one {"id", "text", ...}
+    object a line, as `diplokg ingest` reads). The gold's `published` wins over the text's.
+    """
+    gold_dir = Path(gold_dir)
+    if not gold_dir.is_dir():
+        raise InputError(f"{gold_dir}: no such directory")
+    folder, by_id = Path(texts or gold_dir), None
+    if texts is not None and not folder.is_dir():
+        if not folder.is_file():
+            raise InputError(f"{texts}: no such folder or JSONL file of texts")
+        from .read import read_file
+
+        by_id = {a.id: a for a in read_file(folder)}
+    pairs, missing = [], []
+    for path in sorted(p for p in gold_dir.glob("*" + GOLD_SUFFIX) if p.is_file()):
+        gold, name = load_gold(path), _stem(path)
+        if by_id is None:
+            txt = folder / (name + ".txt")
+            article = article_for(txt, gold) if txt.is_file() else None
+        else:
+            article = by_id.get(name) or by_id.get(gold.id)
+        if article is None:
+            missing.append(name)
+            continue
+        if gold.published is not None:
+            article = replace(article, published=gold.published, published_precision=gold.published_precision)
+        pairs.append((with_text(gold, article.text), replace(article, id=gold.id)))
+    if not pairs:
+        where = f"{gold_dir}" if texts is None else f"{gold_dir} with texts from {texts}"
+        raise InputError(f"{where}: no NAME.txt + NAME{GOLD_SUFFIX} pairs")
+    return pairs, missing
+
+
+def evaluate(gold_dir: Path, extract: Callable[[Article], Extraction], texts: Path | None = None) -> Report:
+    """Extract the text of every gold file in `gold_dir` and score it against the gold
+    (`gold_articles` says where the texts are); gold files without text are skipped and
+    named in `Report.without_text`."""
+    pairs, missing = gold_articles(gold_dir, texts)
+    return Report(tuple(score(extract(article), gold) for gold, article in pairs), tuple(missing))
 
 
 def _fmt(c: CategoryScore) -> str:

@@ -40,6 +40,21 @@ EVENT_TYPES = (
 STATUSES = ("occurred", "planned")
 QUALIFIERS = ("exact", "more-than", "less-than", "about")
 PRECISIONS = ("day", "month", "year")
+_ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
+def iso_at(day: date, precision: str) -> str:
+    """`day` as ISO at `precision`: 2020-10-05, 2020-10 or 2020."""
+    return day.isoformat()[: _ISO_LENGTH[precision]]
+
+
+def anchor_of(published: date | str | None) -> tuple[date | None, str]:
+    """(first day, precision) of a publication date given as a date or as ISO text at
+    day, month or year precision ("2020-10" is (2020-10-01, "month"))."""
+    if published is None or isinstance(published, date):
+        return published, "day"
+    parts = [int(p) for p in published.split("-")]
+    return date(parts[0], *(parts[1:] + [1, 1])[:2]), PRECISIONS[3 - len(parts)]
 
 
 @dataclass(frozen=True)
@@ -49,10 +64,18 @@ class Article:
     id: str
     text: str
     title: str | None = None
-    published: date | None = None
+    published: date | None = None  # a partial date is anchored at its period's first day
     url: str | None = None
     language: str = "es"
     source: str | None = None  # path of the file it was read from
+    published_precision: str = "day"  # "month" for YYYY-MM metadata, "year" for YYYY
+
+    @property
+    def published_iso(self) -> str | None:
+        """The publication date as the metadata gave it: "2020-10-05", "2020-10" or "2020"."""
+        if self.published is None:
+            return None
+        return iso_at(self.published, self.published_precision)
 
     @property
     def content_hash(self) -> str:

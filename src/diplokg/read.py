@@ -453,8 +453,7 @@ def make_article(meta: dict, text: str, path: Path | None, *, default_id: str, w
         raise too_large(where, size, limit)
     declared = meta.get("language")
     language = normalise_declared(declared, where) if declared not in (None, "") else SPANISH
-    published = meta.get("published")
-    published = parse_date(published, where) if published else None
+    published, precision = parse_published(meta["published"], where) if meta.get("published") else (None, "day")
     url = _url(meta.get("url"), where)
     check_spanish(text, where)
     return Article(
@@ -462,6 +461,7 @@ def make_article(meta: dict, text: str, path: Path | None, *, default_id: str, w
         text=text,
         title=_one_line(meta.get("title")),
         published=published,
+        published_precision=precision,
         url=url,
         language=language,
         source=str(path) if path else None,
@@ -507,6 +507,22 @@ def _iri_or_none(value: str | None) -> str | None:
 PUBLISHED_YEARS = (1000, 2999)
 
 
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
+
+
+def parse_published(value, where: str = "<input>") -> tuple[date, str]:
+    """A publication date at the precision real metadata gives: a full ISO date (or datetime),
+    YYYY-MM or YYYY. A partial date is anchored at its period's first day; the precision says
+    how much of it is known, so relative words resolve only as far as it allows."""
+    partial = None if isinstance(value, date) else _PARTIAL_DATE.fullmatch(str(value).strip())
+    if partial is None:
+        return parse_date(value, where), "day"
+    year, month = int(partial[1]), int(partial[2] or 1)
+    if not 1 <= month <= 12:
+        raise InputError(f"{where}: 'published' has no month {month}: {value!r}")
+    return _plausible(date(year, month, 1), value, where), "month" if partial[2] else "year"
+
+
 def parse_date(value, where: str = "<input>") -> date:
     """An ISO date (YYYY-MM-DD, or the date part of an ISO datetime) in PUBLISHED_YEARS."""
     if isinstance(value, date):
@@ -515,7 +531,11 @@ def parse_date(value, where: str = "<input>") -> date:
         try:
             parsed = date.fromisoformat(str(value).strip()[:10])
         except ValueError:
-            raise InputError(f"{where}: 'published' is not an ISO date (YYYY-MM-DD): {value!r}") from None
+            raise InputError(f"{where}: 'published' is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY): {value!r}") from None
+    return _plausible(parsed, value, where)
+
+
+def _plausible(parsed: date, value, where: str) -> date:
     low, high = PUBLISHED_YEARS
     if not low <= parsed.year <= high:
         raise InputError(f"{where}: 'published' is not a plausible publication date (years {low}-{high}): {value!r}")

@@ -18,14 +18,14 @@ from .gazetteer import load_gazetteer
 
 def extract(article: Article, nlp=None) -> Extraction:
     nlp = nlp or load_nlp()
-    return extraction_from_doc(article, parse(nlp, article.text, article.published))
+    return extraction_from_doc(article, parse(nlp, article.text, article.published_iso))
 
 
 def extract_many(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
     """Extract a stream of articles in order; only the model's current batch of paragraphs
     is held at a time."""
     nlp = nlp or load_nlp()
-    for doc, article in parse_many(nlp, ((a.text, a.published, a) for a in articles)):
+    for doc, article in parse_many(nlp, ((a.text, a.published_iso, a) for a in articles)):
         yield extraction_from_doc(article, doc)
 
 

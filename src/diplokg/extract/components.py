@@ -5,7 +5,8 @@ word of a paragraph on the line break before it) and then our stages on the whol
 
 Each stage stores its plain-data result on the Doc (`doc._.diplokg[stage]`), so a Doc that
 leaves the pipeline carries everything `extract` needs. The publication date, needed to
-resolve relative dates, travels in `doc.user_data["published"]`.
+resolve relative dates, travels in `doc.user_data["published"]` (with its precision in
+`doc.user_data["published_precision"]`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..model import anchor_of
 from . import entities as entities_stage
 from . import positions as positions_stage
 from .doc_text import doc_text
@@ -117,7 +119,8 @@ def parse_many(nlp: Language, items: Iterable[tuple[str, object, T]], batch_size
 def _our_stages(nlp: Language, docs: list[Doc], text: str, published) -> Doc:
     doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
     doc.user_data["text"] = text
-    doc.user_data["published"] = published
+    # The publication date: a date, or ISO text at day, month or year precision ("2020-10").
+    doc.user_data["published"], doc.user_data["published_precision"] = anchor_of(published)
     for name in STAGES:
         doc = nlp.get_pipe(name)(doc)
     return doc

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ..lang import load_json
-from ..model import TimeExpr
+from ..model import TimeExpr, iso_at
 from .alternation import alternation
 
 _T = load_json("time.json")
@@ -96,18 +96,25 @@ def find_time_expressions(text: str) -> list[TimeExpr]:
     return sorted(found, key=lambda t: t.start)
 
 
-def resolve(expr: TimeExpr, anchor: date | None, tense: str | None = None) -> TimeExpr:
+def resolve(expr: TimeExpr, anchor: date | None, tense: str | None = None, anchor_precision: str = "day") -> TimeExpr:
     """Fill `value`/`precision` from the publication date `anchor`.
 
     `tense` is "past" or "future" (from the event the words date) and breaks the tie
     for bare weekdays and months. Without an anchor the words stay unresolved.
+    `anchor_precision` is how much of the anchor the metadata gave ("month" for 2020-10,
+    "year" for 2020; the anchor is then that period's first day): words relative to the
+    day ("este lunes", "ayer") resolve to the anchor's period, "el 3 de julio" still to a day.
     """
     if anchor is None:
         anchor = _absolute_anchor(expr.text)
         if anchor is None:
             return expr  # relative words need the publication date
+        anchor_precision = "day"
     try:
-        value = _resolve_text(expr.text, anchor, tense)
+        if anchor_precision == "day":
+            value = _resolve_text(expr.text, anchor, tense)
+        else:
+            value = _resolve_partial(expr.text, anchor, tense, anchor_precision)
     except (OverflowError, ValueError):
         return expr  # beyond the calendar (year 9999 + 1): the words stay unresolved
     if value is None or not 1 <= int(value[0][:4]) <= 9999:
@@ -128,6 +135,30 @@ def _absolute_anchor(text: str) -> date | None:
             if year and not relative:
                 return date(int(year), 1, 1)
             return None
+    return None
+
+
+# Kinds whose value is counted in days from the anchor: with a month or a year as the
+# anchor they name a day of that period, so they resolve to the period itself.
+_DAY_RELATIVE = frozenset({"weekday", "week", "deictic", "weekday_day"})
+
+
+def _resolve_partial(text: str, anchor: date, tense: str | None, precision: str) -> tuple[str, str] | None:
+    """`_resolve_text` against an anchor known only to the month or the year."""
+    for kind, pattern in PATTERNS:
+        m = pattern.fullmatch(text)
+        if not m:
+            continue
+        if kind in _DAY_RELATIVE:
+            if kind == "weekday_day" and precision == "month":
+                return _RESOLVERS[kind](m, anchor.replace(day=min(int(m.group("d")), 28)), None)
+            return iso_at(anchor, precision), precision
+        if precision == "year":
+            tense = None  # no month to count from: "en julio" is July of that year
+        elif kind == "daymonth" and MONTHS[m.group("m").lower()] == anchor.month:
+            # The anchor's own month: the same year, whatever the tense.
+            return _RESOLVERS[kind](m, anchor.replace(day=min(_num(m.group("d")), 28)), None)
+        return _RESOLVERS[kind](m, anchor, tense)
     return None
 
 

@@ -58,7 +58,8 @@ def map_article(g: Graph, article: Article, a_iri: URIRef) -> None:
     if article.title:
         g.add((a_iri, DCTERMS.title, Literal(article.title, lang=article.language)))
     if article.published:
-        g.add((a_iri, DCTERMS.issued, Literal(article.published.isoformat(), datatype=XSD.date)))
+        issued = Literal(article.published_iso, datatype=_DATE_TYPES[article.published_precision])
+        g.add((a_iri, DCTERMS.issued, issued))
     if article.url:
         g.add((a_iri, DCTERMS.source, URIRef(article.url)))
 
