@@ -125,3 +125,40 @@ def test_named_delegation_of_an_organization_in_a_state(nlp):
     the(x, "Delegación de la UE en Chile", "Delegation")
     assert len(entities(x, "Delegation")) == 1, describe_entities(x)
     assert not entities(x, "GovernmentBody") or all("UE" not in e.label for e in entities(x, "GovernmentBody"))
+
+
+# ---------------------------------------------------------------- capitals and seats as metonyms
+
+
+def test_capital_that_acts_is_its_state(nlp):
+    x = run(nlp, "Bolivia acusó a Santiago de injerencia, y poco después Lima anunció que rompía sus lazos con Caracas.")
+    assert "santiago" in {a.lower() for a in the(x, "Chile", "Country").aliases} or find(x, "Santiago", "Country")
+    the(x, "Lima", "Country")
+    the(x, "Caracas", "Country")
+    assert not entities(x, "Place"), describe_entities(x)
+
+
+def test_capital_as_a_place_stays_a_place(nlp):
+    x = run(nlp, "La ministra Ana Ruiz Peña viajará a Quito en mayo; antes se reunirá con empresarios en Bogotá.")
+    the(x, "Quito", "Place")
+    the(x, "Bogotá", "Place")
+
+
+def test_capital_both_acting_and_visited(nlp):
+    x = run(nlp, "Las relaciones entre Madrid y Rabat mejoraron. El ministro Luis Soto Vega llegará a Rabat el lunes.")
+    the(x, "Rabat", "Place")
+    the(x, "Rabat", "Country")
+    the(x, "Madrid", "Country")
+
+
+def test_seat_of_power_that_acts_is_the_body(nlp):
+    x = run(nlp, "La Casa Blanca no comentó la noticia, y el Kremlin dijo que estudiará la propuesta.")
+    the(x, "Casa Blanca", "GovernmentBody")
+    the(x, "Kremlin", "GovernmentBody")
+    assert not entities(x, "Place"), describe_entities(x)
+
+
+def test_seat_of_power_where_something_happens_is_a_place(nlp):
+    x = run(nlp, "El presidente recibió a la canciller Ana Ruiz Peña en la Casa Rosada.")
+    the(x, "Casa Rosada", "Place")
+    assert not entities(x, "GovernmentBody"), describe_entities(x)

@@ -63,6 +63,8 @@ class Gazetteer:
     demonym_suffix_heads: frozenset[str]
     body_heads: tuple[str, ...]
     place_heads: tuple[str, ...]
+    body_of_venue: dict[str, str] = None  # place key of a seat ("Casa Blanca") -> key of the body it stands for
+    venue_of_body: dict[str, str] = None
 
     def entry(self, key: str | None) -> GazEntry | None:
         return self.entries.get(key) if key else None
@@ -137,6 +139,13 @@ def load_gazetteer() -> Gazetteer:
         add(GazEntry(key, "GovernmentBody", row["name"], row.get("en"), row.get("wikidata"), country, surfaces, function,
                      metonym=row.get("kind") == "metonym"))
 
+    body_by_name = {r["name"]: body_key(r["name"], countries.get(r.get("country", "")),
+                                        r.get("function") or body_functions.get(r["name"].lower()))
+                    for r in body_rows}
+    body_of_venue = {entity_key("Place", r["name"]): body_by_name[r["body"]]
+                     for r in load_jsonl("places.jsonl") if r.get("body") in body_by_name}
+    venue_of_body = {b: v for v, b in body_of_venue.items()}
+
     capitals = {c: entity_key("Place", name) for c, name in capital_names.items() if name and entity_key("Place", name) in entries}
     titles = tuple(
         Title(r["title"], tuple(dict.fromkeys([r["title"], *r.get("forms", ())])), r.get("en"), r.get("of", "any"),
@@ -160,6 +169,8 @@ def load_gazetteer() -> Gazetteer:
         demonym_suffix_heads=frozenset(funcs["demonym_suffix_heads"]),
         body_heads=tuple(sorted(set(forms) | set(heads), key=len, reverse=True)),
         place_heads=tuple(sorted(load_json("places_heads.json")["heads"], key=len, reverse=True)),
+        body_of_venue=body_of_venue,
+        venue_of_body=venue_of_body,
     )
 
 
