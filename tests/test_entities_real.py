@@ -162,3 +162,38 @@ def test_seat_of_power_where_something_happens_is_a_place(nlp):
     x = run(nlp, "El presidente recibió a la canciller Ana Ruiz Peña en la Casa Rosada.")
     the(x, "Casa Rosada", "Place")
     assert not entities(x, "GovernmentBody"), describe_entities(x)
+
+
+# ---------------------------------------------------------------- persons the model tags as places
+
+
+def test_name_after_a_title_with_a_posting(nlp):
+    x = run(nlp, "La embajadora de Suecia en Paraguay, Kristin Hollis, lamentó la decisión del gobierno paraguayo.")
+    the(x, "Kristin Hollis", "Person")
+    assert not find(x, "Kristin Hollis", "Place")
+
+
+def test_known_given_name_makes_a_person(nlp):
+    x = run(nlp, "El canciller dijo que Nicolás Ibarra, Tomás Vidal y Marta Quispe acordaron cooperar.")
+    for name in ("Nicolás Ibarra", "Tomás Vidal", "Marta Quispe"):
+        the(x, name, "Person")
+    assert not entities(x, "Place"), describe_entities(x)
+
+
+def test_name_followed_by_a_title_is_a_person(nlp):
+    x = run(nlp, "Lin Wei-ting, presidenta de la asamblea, declaró que no cederá.")
+    the(x, "Lin Wei-ting", "Person")
+
+
+def test_demonym_before_a_name_whose_given_name_is_a_country(nlp):
+    x = run(nlp, "El nuevo director del fondo es el panameño Mauricio Ardila-Ponce.")
+    the(x, "Mauricio Ardila-Ponce", "Person")
+    assert find(x, "Mauricio", "Country") is None, describe_entities(x)
+
+
+def test_place_named_by_its_noun(nlp):
+    x = run(nlp, "Las delegaciones se verán en Punta Escondida. La cita será en la comunidad costera de Punta Escondida "
+                 "y luego en el municipio de Villa Serena.")
+    the(x, "Punta Escondida", "Place")
+    the(x, "Villa Serena", "Place")
+    assert not entities(x, "Person"), describe_entities(x)

@@ -25,6 +25,8 @@ from .gazetteer import CAP_WORD, RULER_LABELS, Gazetteer, body_key, title_patter
 _P = load_json("persons.json")
 NAME_PARTICLES = set(_P["name_particles"])
 NOT_NAMES = set(_P["not_names"])
+GIVEN_NAMES = frozenset(_P["given_names"])
+PLACE_NOUNS = tuple(load_json("places_heads.json")["place_nouns"])
 _WORD = re.compile(r"\S+")
 
 
@@ -88,12 +90,15 @@ def detect(doc, gaz: Gazetteer) -> list[Span]:
     spans += _body_spans(text, gaz, spans)
     spans += _acronym_org_spans(text, gaz, spans)
     spans += _delegation_spans(doc, spans, gaz)
+    spans += _place_noun_spans(text, spans)
     titles = [Span(m.start(), m.start("tail") if m.group("tail") else m.end(), "Title", m.group(0), "title")
               for m in title_pattern().finditer(text) if not _name_part(m, text)]
     spans += _person_spans(doc, gaz, spans, titles)
     spans += _capital_spans(text, gaz, spans)
     spans += _place_spans(doc, gaz, spans, titles)
     spans = _merge_split_names(spans, text, gaz)
+    persons = [s for s in spans if s.type == "Person"]
+    spans = [s for s in spans if not (s.source == "gazetteer" and _ambiguous(s, gaz) and any(p.contains(s) for p in persons))]
     _metonyms(doc, spans, gaz)
     return sorted(spans, key=lambda s: (s.start, -s.end))
 
@@ -158,6 +163,26 @@ def _metonyms(doc, spans: list[Span], gaz: Gazetteer) -> None:
                 venue = gaz.venue_of_body[s.key]
                 if gaz.entry(venue) is not None and fold(s.text) in {fold(x) for x in gaz.entry(venue).surfaces}:
                     s.type, s.key, s.country, s.function, s.source = "Place", venue, None, None, "metonym"
+
+
+def _ambiguous(s: Span, gaz: Gazetteer) -> bool:
+    """A gazetteer name that is also a common name ("Mauricio", "Victoria")."""
+    entry = gaz.entry(s.key)
+    return entry is not None and s.text in entry.ambiguous
+
+
+def _place_noun_spans(text: str, taken: list[Span]) -> list[Span]:
+    """'la comunidad fronteriza de Jimaní', 'el municipio de San Pedro': a place by its noun."""
+    nouns = alternation(PLACE_NOUNS)
+    out = []
+    for m in re.finditer(rf"\b(?:{nouns})(?:[ ][a-záéíóúñü]+)?[ ](?:de|del)[ ](?P<name>{CAP_WORD}(?:[ ](?:de[ ]|del[ ])?{CAP_WORD})*)", text):
+        start, end = m.span("name")
+        if any(t.start < end and start < t.end for t in taken):
+            continue
+        if m.group("name").split()[0] in NOT_NAMES:
+            continue
+        out.append(Span(start, end, "Place", m.group("name"), "place-noun"))
+    return out
 
 
 def _name_part(m: re.Match, text: str) -> bool:
@@ -391,7 +416,8 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
     # Names right after a title: "el secretario general de la ASEAN, Nguyen Thanh Hai".
     by_char = token_at_char(doc)
     for ts in titles:
-        m = re.match(r"(?:[ ][a-záéíóúñü]+)?(?:[ ]\([^)\n]{1,15}\))?,?[ ]", text[ts.end : ts.end + 60])
+        m = re.match(rf"(?:[ ][a-záéíóúñü]+)?(?:[ ](?:en|ante)[ ](?:el[ ]|la[ ])?{CAP_WORD}(?:[ ](?:de[ ]|del[ ])?{CAP_WORD}){{0,3}})?"
+                     r"(?:[ ]\([^)\n]{1,15}\))?,?[ ]", text[ts.end : ts.end + 90])
         for gap in ([m.end()] if m else []) + [1]:
             i = by_char.get(ts.end + gap)
             tok = None if i is None else doc[i]
@@ -412,6 +438,28 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
                 while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
                     j += 1
                 cands.append((ent.start, j))
+    # Names the model tags as places: a known given name first ("Nicolás Ibarra"), or a
+    # title right after ("Lin Wei-ting, presidenta de ...").
+    for ent in doc.ents:
+        if ent.label_ != "LOC" or len(ent) < 2:
+            continue
+        toks = [t for t in ent if not t.is_punct or t.text in "-"]
+        if len(toks) < 2 or not all(t.text[:1].isupper() or t.lower_ in NAME_PARTICLES for t in toks):
+            continue
+        after = text[ent.end_char : ent.end_char + 40]
+        title_after = re.match(r",[ ](?:el[ ]|la[ ])?(?P<w>[a-záéíóúñü]+(?:[ ][a-záéíóúñü]+)?)", after)
+        titled = bool(title_after) and any(
+            title_after.group("w").startswith(f) for f in gaz.title_by_form if len(f) > 3)
+        if toks[0].text in GIVEN_NAMES and toks[1].text[:1].isupper() or titled:
+            cands.append((toks[0].i, toks[-1].i + 1))
+    # "el estadounidense Mauricio Claver": a demonym right before a name.
+    for tok in doc[1:]:
+        if tok.lower_ in gaz.demonyms and tok.text.islower() and doc[tok.i - 1].lower_ in ("el", "la") \
+                and tok.i + 2 < len(doc) and doc[tok.i + 1].text in GIVEN_NAMES and doc[tok.i + 2].text[:1].isupper():
+            j = tok.i + 1
+            while j < len(doc) and (doc[j].text[:1].isupper() or doc[j].text == "-"):
+                j += 1
+            cands.append((tok.i + 1, j))
     # Given names the ruler cut off before a place-like surname ("Pedro | Lagos Vial").
     cands = [(_extend_left(doc, s), e) for s, e in cands]
     # "Andrés Solano Vargas e Itzel Carrasquilla": coordinated names are two names.
@@ -452,7 +500,8 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
             continue  # "Relaciones Exteriores" inside a title is nobody's name
         if any(cand.overlaps(t) for t in taken):
             clash = [t for t in taken if cand.overlaps(t)]
-            if any(t.source != "gazetteer" or t.type != "Place" for t in clash):
+            if any((t.source != "gazetteer" or t.type != "Place") and not (t.source == "gazetteer" and _ambiguous(t, gaz)
+                                                                          and cand.contains(t)) for t in clash):
                 continue
         if gaz.by_surface.get(cand.text) or fold(cand.text) in {fold(x) for x in ()}:
             continue
@@ -525,6 +574,10 @@ def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> 
 def resolve(doc, spans: list[Span], gaz: Gazetteer) -> EntityIndex:
     """Give every mention its entity key and build the article's entities."""
     text = doc_text(doc)
+    placed = {fold(s.text) for s in spans if s.source == "place-noun"}
+    for s in spans:
+        if s.type == "Person" and fold(s.text) in placed:
+            s.type, s.source = "Place", "place-noun"  # "en la comunidad de X" said elsewhere: X is a place
     demonym_spans = _demonym_spans(doc, gaz, spans)
     home = _home_country(text, spans, demonym_spans, gaz)
     persons = _cluster_persons([s for s in spans if s.type == "Person"])
