@@ -286,6 +286,30 @@ def test_eval_dir_without_pairs(capsys, tmp_path):
     assert one_line_error(r.err).startswith(f"diplokg: {tmp_path}: ")
 
 
+def test_eval_texts_apart_and_errors(capsys, tmp_path):
+    """`eval GOLD --texts FILE.jsonl --errors`: the texts come from elsewhere, the gold keeps
+    evidence offsets, and each miss is listed with its evidence only when asked for."""
+    text = "La canciller Ana Torres se reunió con el ministro Luis Prado en Quito."
+    start = text.index("se reunió")
+    gold = {"id": "g1", "published": "2024", "entities": [
+        {"id": "p1", "type": "Person", "name": "Ana Torres"}, {"id": "p2", "type": "Person", "name": "Luis Prado"},
+        {"id": "p3", "type": "Person", "name": "Eva Ríos"}],
+        "positions": [], "events": [
+        {"type": "Meeting", "participants": ["p1", "p2"], "status": "occurred", "evidence_at": [start, start + 9]},
+        {"type": "Visit", "participants": ["p3"], "status": "occurred", "evidence_at": [0, 12]}]}
+    (tmp_path / "gold").mkdir()
+    write(tmp_path / "gold" / "g1.gold.json", json.dumps(gold))
+    write(tmp_path / "gold" / "g2.gold.json", json.dumps({**gold, "id": "g2"}))
+    write(tmp_path / "texts.jsonl", json.dumps({"id": "g1", "text": text}) + "\n")
+    plain = run(capsys, "eval", tmp_path / "gold", "--texts", tmp_path / "texts.jsonl")
+    assert plain.code == 0
+    assert "miss events" not in plain.out and "overall events" in plain.out
+    assert one_line_error(plain.err) == "diplokg: eval: no text for 1 gold file(s), skipped: g2"
+    detailed = run(capsys, "eval", tmp_path / "gold", "--texts", tmp_path / "texts.jsonl", "--errors")
+    assert "miss events: Visit [Eva Ríos] 'La canciller'" in detailed.out
+    assert "miss entities: Person 'Eva Ríos'" in detailed.out
+
+
 # --------------------------------------------------------------------------- bad input, no NLP needed
 
 

@@ -110,8 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     _store_arg(p)
 
     p = sub.add_parser("eval", help="score extraction against gold annotations (NAME.txt + NAME.gold.json)")
-    p.add_argument("gold_dir", type=Path)
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("gold_dir", type=Path, help="folder of NAME.gold.json files (and their NAME.txt, unless --texts)")
+    p.add_argument("--texts", type=Path, default=None, metavar="DIR|FILE.jsonl",
+                   help="where the texts are when kept apart from the gold: a folder of NAME.txt or a JSONL file "
+                        "(id, text, published) such as the real corpus's check_texts.py writes")
+    p.add_argument("--errors", action="store_true",
+                   help="also list each missed and spurious entity, position and event with its evidence, and each wrong date")
+    p.add_argument("--json", action="store_true", help="print the report as JSON (errors always included)")
 
     p = sub.add_parser("articles", help="list stored articles")
     _store_arg(p)
@@ -341,8 +346,11 @@ def cmd_eval(args) -> int:
     from .evaluate import evaluate, format_report, report_json
     from .extract import extract
 
-    report = evaluate(args.gold_dir, extract)
-    print(json.dumps(report_json(report), ensure_ascii=False, indent=2) if args.json else format_report(report))
+    report = evaluate(args.gold_dir, extract, texts=args.texts)
+    if report.without_text:
+        print(f"diplokg: eval: no text for {len(report.without_text)} gold file(s), skipped: "
+              f"{', '.join(report.without_text)}", file=sys.stderr)
+    print(json.dumps(report_json(report), ensure_ascii=False, indent=2) if args.json else format_report(report, errors=args.errors))
     return 0
 
 

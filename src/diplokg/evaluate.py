@@ -54,7 +54,7 @@ GOLD_SUFFIX = ".gold.json"
 JACCARD_THRESHOLD = 0.5
 LEADING_ARTICLES = frozenset({"el", "la", "los", "las", "lo", "the"})
 _ISO_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-_EVIDENCE_CHARS = 60
+_EVIDENCE_CHARS = 90
 
 
 # --------------------------------------------------------------------------- gold data
@@ -828,8 +828,9 @@ def _fmt(c: CategoryScore) -> str:
     return f"P={c.precision:.3f} R={c.recall:.3f} F1={c.f1:.3f}"
 
 
-def format_report(report: Report) -> str:
-    """Per-article figures, then misses and false positives, then the overall figures (last lines)."""
+def format_report(report: Report, errors: bool = True) -> str:
+    """Per-article figures, then (with `errors`) misses and false positives, then the overall
+    figures (last lines)."""
     lines: list[str] = []
     width = max((len(a.article_id) for a in report.articles), default=7)
     lines.append("per article")
@@ -837,7 +838,24 @@ def format_report(report: Report) -> str:
         cols = "  ".join(f"{name} {_fmt(a.category(name))}" for name in CATEGORIES)
         lines.append(f"  {a.article_id:<{width}}  {cols}")
     lines.append("")
-    lines.append("misses (gold not extracted) and false positives (extracted, not in gold)")
+    if errors:
+        lines += _format_errors(report) + [""]
+    ag = report.agreement
+    lines.append(
+        f"matched positions: {ag.positions_matched} (title agrees {ag.position_title_agree}); "
+        f"matched events: {ag.events_matched} (status agrees {ag.event_status_agree}, "
+        f"date agrees {ag.event_date_agree} of {ag.events_dated} dated)"
+    )
+    lines += _format_event_types(report)
+    lines += _format_slots(ag)
+    for name in CATEGORIES:
+        t = report.total(name)
+        lines.append(f"overall {name:<9} {_fmt(t)} (tp={t.tp} fp={t.fp} fn={t.fn})")
+    return "\n".join(lines)
+
+
+def _format_errors(report: Report) -> list[str]:
+    lines = ["misses (gold not extracted) and false positives (extracted, not in gold)"]
     any_listed = False
     for a in report.articles:
         block = []
@@ -852,19 +870,7 @@ def format_report(report: Report) -> str:
             lines += block
     if not any_listed:
         lines.append("  (none)")
-    lines.append("")
-    ag = report.agreement
-    lines.append(
-        f"matched positions: {ag.positions_matched} (title agrees {ag.position_title_agree}); "
-        f"matched events: {ag.events_matched} (status agrees {ag.event_status_agree}, "
-        f"date agrees {ag.event_date_agree} of {ag.events_dated} dated)"
-    )
-    lines += _format_event_types(report)
-    lines += _format_slots(ag)
-    for name in CATEGORIES:
-        t = report.total(name)
-        lines.append(f"overall {name:<9} {_fmt(t)} (tp={t.tp} fp={t.fp} fn={t.fn})")
-    return "\n".join(lines)
+    return lines
 
 
 def _format_event_types(report: Report) -> list[str]:
