@@ -27,6 +27,57 @@ NAME_PARTICLES = set(_P["name_particles"])
 NOT_NAMES = set(_P["not_names"])
 GIVEN_NAMES = frozenset(_P["given_names"])
 PLACE_NOUNS = tuple(load_json("places_heads.json")["place_nouns"])
+GEOGRAPHIC_WORDS = frozenset(load_json("places_heads.json")["geographic_words"])
+_NOISE = load_json("noise.json")
+NON_ENTITY_HEADS = frozenset(_NOISE["non_entity_heads"])
+ROMAN = re.compile(r"^[IVXL]{1,5}$")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    """Spanish common words (nouns, adjectives, verbs): the lemma index the spaCy model's
+    lemmatizer ships with. Empty where the pipeline has none."""
+    try:
+        from ..nlp import load_nlp
+
+        table = load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        return frozenset(w for pos in ("noun", "adj", "verb") for w in table.get(pos, ()))
+    except Exception:  # pragma: no cover - a pipeline without a rule lemmatizer
+        return frozenset()
+
+
+def _common_word(tok) -> bool:
+    """'Cooperación', 'Oficial', 'Continuamos': a capitalised common word, not a name."""
+    if tok.text in GIVEN_NAMES or tok.text in GEOGRAPHIC_WORDS:
+        return False
+    lex = _lexicon()
+    low = tok.lower_
+    if low in lex or (low.endswith("s") and low[:-1] in lex) or (low.endswith("es") and low[:-2] in lex) \
+            or (tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex):
+        return True
+    # a conjugated verb: "Continuamos", "Reiteramos", "Celebraron"
+    return any(low.endswith(end) and low[: -len(end)] + inf in lex for end, inf in _VERB_ENDINGS)
+
+
+_VERB_ENDINGS = (("amos", "ar"), ("emos", "er"), ("imos", "ir"), ("aron", "ar"), ("ieron", "er"), ("ieron", "ir"),
+                 ("aremos", "ar"), ("eremos", "er"), ("iremos", "ir"), ("ábamos", "ar"), ("íamos", "er"), ("íamos", "ir"))
+
+
+def _credit_zones(text: str) -> list[tuple[int, int]]:
+    """Bylines, photo credits, agency tags and all-capitals banners: no entity is named there."""
+    openers = alternation(_NOISE["credit_openers"])
+    agencies = alternation(_NOISE["agencies"])
+    names = rf"{CAP_WORD}(?:[ ](?:de[ ]|del[ ])?{CAP_WORD})*"
+    zones = [m.span() for m in re.finditer(rf"\((?:{openers})\b[^)]*\)", text)]
+    zones += [m.span("n") for m in re.finditer(rf"\b(?:{agencies})[ ]?/[ ]?(?P<n>{names})", text)]
+    zones += [m.span("n") for m in re.finditer(rf"\b(?:Foto|Fotos|Fotografía|Imagen|Crédito|Créditos)\b[^\n.:]{{0,20}}:[ ]*(?P<n>{names})", text)]
+    zones += [m.span() for m in re.finditer(r"^(?:Por|Escrito por)[ ][^\n]{3,60}$", text, re.M) if len(m.group(0).split()) <= 8]
+    zones += [m.span() for m in re.finditer(r"\b[A-ZÁÉÍÓÚÑÜ]{2,}(?:[ ,.\-()]+[A-ZÁÉÍÓÚÑÜ]{2,})+\b", text)]
+    return zones
+
+
+def _noise(s: Span, zones: list[tuple[int, int]]) -> bool:
+    return s.source in ("ner", "acronym") and any(a <= s.start and s.end <= b for a, b in zones)
 _WORD = re.compile(r"\S+")
 
 
@@ -97,6 +148,8 @@ def detect(doc, gaz: Gazetteer) -> list[Span]:
     spans += _capital_spans(text, gaz, spans)
     spans += _place_spans(doc, gaz, spans, titles)
     spans = _merge_split_names(spans, text, gaz)
+    zones = _credit_zones(text)
+    spans = [s for s in spans if not _noise(s, zones)]
     persons = [s for s in spans if s.type == "Person"]
     spans = [s for s in spans if not (s.source == "gazetteer" and _ambiguous(s, gaz) and any(p.contains(s) for p in persons))]
     _metonyms(doc, spans, gaz)
@@ -284,8 +337,8 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
             continue  # "su embajada en Quito": a common noun, unless it says whose
         if any(g.type == "InternationalOrganization" and start < g.start and g.end <= end for g in taken):
             continue  # "jefes de Estado y de Gobierno de la UE": no state's body
-        if head.endswith("s") and sum(g.type == "Country" and start < g.start and g.end <= end for g in taken) >= 2:
-            continue  # "los gobiernos de Chile y Perú": two governments, each named elsewhere
+        if head.split()[0].endswith("s") and head.split()[0].lower() != "fuerzas":
+            continue  # "los gobiernos de Chile y Perú", "los ministerios de ...": several bodies, no one name
         surface = text[start:end]
         # Keep a gazetteer country at the end inside the name, and note it as the body's state.
         country = gaz.demonyms.get(dem.lower()) if dem else None
@@ -325,7 +378,7 @@ def _strip_demonym(text: str, gaz: Gazetteer) -> str:
 
 def _acronym_org_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     """'Yacimientos de Litio Bolivianos (YLB)': a capitalised name followed by its acronym."""
-    conn = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|y|e|el|la|en)"
+    conn = r"(?:de|del|de\s+la|de\s+las|de\s+los|para\s+la|para\s+el|para|y|e|el|la|en)"
     pattern = re.compile(rf"(?P<name>{CAP_WORD}\.?(?:[ ](?:{conn}[ ])?{CAP_WORD}\.?)+)[ ]\((?P<acr>[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ]{{1,9}})\)")
     out = []
     for m in pattern.finditer(text):
@@ -335,8 +388,8 @@ def _acronym_org_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Spa
             start += len(words[0]) + 1
             words = words[1:]
             start = text.index(words[0], start - 1) if words else start
-        if len(words) < 2:
-            continue
+        if len(words) < 2 or words[0] in NON_ENTITY_HEADS or ROMAN.match(words[0]):
+            continue  # "I Reunión de Alto Nivel (RAN)": a meeting, not an organization
         name = text[start:end]
         if any(s.overlaps(Span(start, end, "", "", "")) and not (start <= s.start and s.end <= end) for s in taken):
             continue
@@ -485,6 +538,12 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
             continue
         if any(t.text in NOT_NAMES for t in toks if t.text[:1].isupper()):
             continue
+        if toks[0].text in NON_ENTITY_HEADS or ROMAN.match(toks[0].text):
+            continue  # "VIII Reunión de Alto Nivel"
+        content = [t for t in toks if t.lower_ not in NAME_PARTICLES]
+        if len(content) >= 2 and not any(t.text in GIVEN_NAMES for t in content) \
+                and sum(_common_word(t) for t in content) >= 2:
+            continue  # "Cooperación Triangular", "Alto Nivel ..."
         if any(t.lower_ in gaz.title_by_form for t in toks):
             continue
         if any(not (t.text[:1].isupper() or t.lower_ in NAME_PARTICLES or t.text in "-'’") for t in toks):
@@ -549,11 +608,29 @@ def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> 
         if ent.label_ != "LOC":
             continue
         toks = [t for t in ent if not t.is_punct or t.text in ".-"]
-        while toks and (toks[0].lower_ in ("el", "la", "los", "las") or toks[0].text in NOT_NAMES):
-            toks = toks[1:]
+        while toks and (toks[0].lower_ in ("el", "la", "los", "las") or toks[0].text in NOT_NAMES
+                        or toks[0].lower_ in gaz.place_heads and len(toks) > 1):
+            toks = toks[1:]  # "mar Caribe": the head comes back below
         if not toks or not toks[0].text[:1].isupper():
             continue
+        # "Kremlin- agradeció", "Interior de": the name ends before a lower-case word
+        cut = next((k for k, t in enumerate(toks) if not t.text[:1].isupper() and t.lower_ not in NAME_PARTICLES), None)
+        toks = toks[:cut] if cut is not None else toks
+        while toks and (toks[-1].lower_ in NAME_PARTICLES or toks[-1].is_punct):
+            toks = toks[:-1]
+        if not toks:
+            continue
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        surface = text[start:end].rstrip("-")
+        end = start + len(surface)
+        known = gaz.entry(gaz.by_surface.get(surface))
+        if known is not None and surface not in known.ambiguous:
+            if not any(Span(start, end, "", "", "").overlaps(t) for t in taken + out):
+                out.append(Span(start, end, known.type, surface, "gazetteer", known.key, known.country, known.function))
+            continue
+        content = [t for t in toks if t.lower_ not in NAME_PARTICLES]
+        if toks[0].text in NON_ENTITY_HEADS or ROMAN.match(toks[0].text) or all(_common_word(t) for t in content):
+            continue  # "Visita Oficial", "Cooperación", "Continuamos"
         cand = Span(start, end, "Place", text[start:end], "ner")
         if any(cand.overlaps(t) for t in taken + out + titles):
             continue
