@@ -160,3 +160,32 @@ def test_ministry_headed_by_a_named_person(nlp):
     x = run(nlp, "El Ministerio de Relaciones Exteriores de Chile emitió una nota. Fuentes del ministerio que dirige "
                  "Andrés Lira Montt confirmaron la reunión.")
     assert states(x, "Andrés Lira Montt") == {"Chile"}
+
+
+# ---------------------------------------------------------------- more wordings
+
+
+def test_ambassador_to_an_organization(nlp):
+    x = run(nlp, "El embajador de España ante la ONU, Jaime Roldán Aguirre, presentó la propuesta.")
+    assert states(x, "Jaime Roldán Aguirre") == {"España"}
+
+
+def test_state_named_after_a_monarch(nlp):
+    x = run(nlp, "Chile abrirá una embajada en Ammán. El rey Abdalá Karim de Jordania recibió al canciller de Chile.")
+    assert states(x, "Abdalá Karim") == {"Jordania"}
+
+
+def test_pope_is_of_the_holy_see(nlp):
+    x = run(nlp, "El papa Gregorio XVII recibió a Ana Rivas Ortiz, presidenta de Costa Rica.")
+    assert states(x, "Gregorio XVII") == {"Santa Sede"}
+
+
+def test_head_of_foreign_affairs_as_titular(nlp):
+    x = run(nlp, "La titular de Exteriores de Chile, Ana Salcedo Ruiz, viajará a Lima.")
+    assert states(x, "Ana Salcedo Ruiz") == {"Chile"}
+
+
+def test_two_states_coordinated_before_a_bare_title(nlp):
+    x = run(nlp, "Los gobiernos de República Dominicana y Haití se reunirán el jueves, informó el ministro de la "
+                 "Presidencia, Rafael Almonte. República Dominicana propuso la agenda.")
+    assert states(x, "Rafael Almonte") == {"República Dominicana"}

@@ -214,8 +214,10 @@ def _split_of(ts: TitleSpan, text: str, index: EntityIndex, gaz: Gazetteer, form
     loc = re.match(r"\s+(?:en|ante)\s+(?:el\s+|la\s+|los\s+)?", text[ts.end : ts.end + 14])
     if loc and ts.base and _rows().get(ts.base.title, {}).get("takes_location"):
         for s in index.mentions:
-            if s.start == ts.end + loc.end() and s.type in ("Country", "Place"):
-                ts.title = normalize_title(text[ts.start : s.end]) if ts.of is None else ts.title + " en " + s.text.lower()
+            # "embajador en Lima", "representante permanente ante la ONU"
+            if s.start == ts.end + loc.end() and s.type in ("Country", "Place", "InternationalOrganization"):
+                prep = loc.group(0).split()[0].lower()
+                ts.title = normalize_title(text[ts.start : s.end]) if ts.of is None else f"{ts.title} {prep} {s.text.lower()}"
                 ts.end = s.end
                 break
 
@@ -244,6 +246,8 @@ def attach_holders(titles: list[TitleSpan], index: EntityIndex, text: str) -> No
                 ts.holder, ts.holder_span = p.key, (p.start, p.end)
                 if m.group("org") and ts.of is None:
                     ts.of = _previous_organization(index, ts.start)
+                if ts.of is None and not ts.post_of:
+                    ts.of = _state_after_name(p, index, text)
                 break
         if ts.holder:
             continue
@@ -259,6 +263,26 @@ def attach_holders(titles: list[TitleSpan], index: EntityIndex, text: str) -> No
             first.holder, first.holder_span = second.holder, second.holder_span
             first.of = first.of or second.of
     titles.extend(extra)
+
+
+def _coordinated(named: list[Span], text: str) -> bool:
+    """'los gobiernos de A y B ...': the last state of a list of two or more is not the
+    official's any more than the others."""
+    if len(named) < 2:
+        return False
+    a, b = named[-2], named[-1]
+    keys = [m.key if m.type == "Country" else m.country for m in (a, b)]
+    return keys[0] != keys[1] and bool(re.fullmatch(r"\s*(?:,|y|e)\s*", text[a.end : b.start]))
+
+
+def _state_after_name(person: Span, index: EntityIndex, text: str) -> str | None:
+    """'el rey Abdalá II de Jordania': the state named right after the holder's name."""
+    m = re.match(r"[ ]de[ ](?:la[ ]|el[ ])?", text[person.end : person.end + 8])
+    if not m:
+        return None
+    at = person.end + m.end()
+    states = [s.key for s in index.mentions if s.start == at and s.type == "Country"]
+    return states[0] if states else None
 
 
 @cache
@@ -289,10 +313,9 @@ def _state_before(ts: TitleSpan, index: EntityIndex, text: str) -> str | None:
     if last_person < 0:
         # the last state named, or the state of the last place named ("una misión de X
         # llegará a Lima para asesorar al presidente Y": Perú)
-        states = [m.key if m.type == "Country" else m.country for m in before
-                  if m.type == "Country" or (m.type == "Place" and m.country)]
-        if states:
-            return states[-1]
+        named = [m for m in before if m.type == "Country" or (m.type == "Place" and m.country)]
+        if named and not _coordinated(named, text):
+            return named[-1].key if named[-1].type == "Country" else named[-1].country
     # "se reunirá en Túnez con el presidente Y", "viajará a Madrid, donde ... el rey Y"
     places = [m.country if m.type == "Place" else m.key for m in before if m.start > last_person and (
         (m.type == "Place" and m.country) or (m.type == "Country" and re.search(r"\ben\s+$", text[max(0, m.start - 4) : m.start])))]
@@ -301,8 +324,10 @@ def _state_before(ts: TitleSpan, index: EntityIndex, text: str) -> str | None:
 
 def _usual_state(ts: TitleSpan, index: EntityIndex) -> str | None:
     """'el secretario de Estado' with no state named: the state the title usually means,
-    when the article names that state at all."""
+    when the article names that state at all (always, for a post only one state has)."""
     usual = ts.base.usual_of if ts.base else None
+    if usual and _row(ts).get("always_usual_of"):
+        return usual  # "el papa X": the Holy See's, named or not
     return usual if usual and usual in index.entities else None
 
 
