@@ -239,3 +239,35 @@ def test_name_cut_at_a_lower_case_word_is_looked_up(nlp):
     kremlin = the(x, "Kremlin", "GovernmentBody")
     assert "Kremlin" in {m.text for m in kremlin.mentions}
     assert not find(x, "Kremlin", "Place") and not find(x, "gobiernos de Asia"), describe_entities(x)
+
+
+def test_body_whose_head_takes_an_adjective(nlp):
+    x = run(nlp, "Omar Tahmasbi, secretario del Consejo Supremo de Defensa Nacional de Irán, viajó a Moscú. "
+                 "El Instituto Nacional de Estadística de Chile publicó el dato.")
+    the(x, "Consejo Supremo de Defensa Nacional de Irán", "GovernmentBody")
+    the(x, "Instituto Nacional de Estadística de Chile", "GovernmentBody")
+
+
+def test_the_twenty_seven_are_the_european_union(nlp):
+    x = run(nlp, "Los Veintisiete aprobaron nuevas sanciones contra Irán.")
+    the(x, "Veintisiete", "InternationalOrganization")
+    assert not entities(x, "Place"), describe_entities(x)
+
+
+def test_joint_commission_of_two_states_is_an_organization(nlp):
+    x = run(nlp, "La Comisión Mixta de Cooperación Chile-Argentina se reunirá en marzo.")
+    the(x, "Comisión Mixta de Cooperación Chile-Argentina", "InternationalOrganization")
+    assert not entities(x, "GovernmentBody"), describe_entities(x)
+
+
+def test_body_named_with_a_known_acronym_is_that_body(nlp):
+    x = run(nlp, "La Agencia Española de Cooperación y Desarrollo (AECID) firmó el convenio; la AECID aportará fondos.")
+    bodies = entities(x, "GovernmentBody")
+    assert len(bodies) == 1, describe_entities(x)
+
+
+def test_body_with_a_new_acronym_is_one_entity(nlp):
+    x = run(nlp, "La Administración Nacional de Puertos (ANP) de Uruguay firmó; la ANP invertirá más.")
+    bodies = entities(x, "GovernmentBody")
+    assert len(bodies) == 1 and find(x, "ANP", "GovernmentBody"), describe_entities(x)
+    assert not entities(x, "Organization"), describe_entities(x)

@@ -28,6 +28,7 @@ NOT_NAMES = set(_P["not_names"])
 GIVEN_NAMES = frozenset(_P["given_names"])
 PLACE_NOUNS = tuple(load_json("places_heads.json")["place_nouns"])
 GEOGRAPHIC_WORDS = frozenset(load_json("places_heads.json")["geographic_words"])
+JOINT_WORDS = frozenset(load_json("noise.json")["joint_body_words"])
 _NOISE = load_json("noise.json")
 NON_ENTITY_HEADS = frozenset(_NOISE["non_entity_heads"])
 ROMAN = re.compile(r"^[IVXL]{1,5}$")
@@ -313,8 +314,10 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     not_head = rf"(?!(?:{heads})\b)"
     cap_seq = rf"{CAP_WORD}(?:[ ]{conn}[ ]{not_head}{CAP_WORD}|[ ]{CAP_WORD})*"
     # "Ministerio de Economía, Planificación y Desarrollo": commas only inside a final "y X" list.
+    # "Consejo Supremo de ...", "Instituto Nacional de ...": capitalised adjectives first.
+    adjectives = rf"(?:[ ]{not_head}[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?=[ ](?:{prep})[ ][A-ZÁÉÍÓÚÑ]))?"
     complement = (
-        rf"(?:[ ](?:{prep}[ ](?:(?:la|las|los|el)[ ])?|(?:y|e)[ ]{not_head}){cap_seq}"
+        rf"{adjectives}(?:[ ](?:{prep}[ ](?:(?:la|las|los|el)[ ])?|(?:y|e)[ ]{not_head}){cap_seq}"
         rf"(?:(?:,[ ]{not_head}{cap_seq})*[ ](?:y|e)[ ]{not_head}{cap_seq})?)*"
     )
     demonyms = alternation(gaz.demonyms)
@@ -356,6 +359,15 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
             continue  # "Consejo de Seguridad de la ONU y Chile": the organ, then a list
         function = gaz.body_functions.get(re.sub(r"\s+", " ", _strip_demonym(core, gaz).lower()))
         span = Span(start, end, "GovernmentBody", surface, "body-pattern", None, country, function)
+        acr = re.match(r"[ ]\((?P<a>[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ]{1,9})\)", text[end : end + 14])
+        if acr:
+            known = gaz.entry(gaz.by_surface.get(acr.group("a")))
+            if known is not None and known.type in ("GovernmentBody", "InternationalOrganization"):
+                span.type, span.key, span.country, span.function = known.type, known.key, known.country, known.function
+            else:  # "Administración Nacional de Electricidad (ANDE)": the acronym is part of the mention
+                span.end, span.text = end + len(acr.group(0)), text[start : end + len(acr.group(0))]
+        if any(w in JOINT_WORDS for w in surface.split()):
+            span.type, span.function, span.country = "InternationalOrganization", None, None  # two states' body
         if country is None and function is None and gaz.body_functions.get(head.lower()) == "government":
             # "el Gobierno de Pedro Sánchez", "el régimen de Ortega": a leader's government.
             name_m = re.fullmatch(rf"[ ](?:de|del)[ ](?P<name>{CAP_WORD}(?:[ ](?:de|del|de[ ]la)?[ ]?{CAP_WORD})*)", comp)
@@ -395,6 +407,8 @@ def _acronym_org_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Spa
             continue
         if gaz.by_surface.get(m.group("acr")) or gaz.by_surface.get(name):
             continue  # the gazetteer already knows it
+        if any(s.start == start and s.type != "Country" for s in taken):
+            continue  # a body by pattern already holds it
         head = words[0]
         company = re.search(r"\b(?:S\.A\.|S\.L\.|S\.A\.C\.|Ltda\.?|Inc\.?|Corp\.?|S\.R\.L\.|GmbH|LLC)$", name)
         etype = "GovernmentBody" if head in gaz.body_heads and not company else "Organization"
@@ -674,6 +688,8 @@ def resolve(doc, spans: list[Span], gaz: Gazetteer) -> EntityIndex:
             s.key = body_key(s.text if not s.country else _core_name(s, gaz), s.country, s.function)
         elif s.type == "Place":
             s.key = entity_key("Place", s.text)
+        elif s.type == "InternationalOrganization":
+            s.key = entity_key(s.type, re.sub(r"\s*\([^)]*\)$", "", s.text))
         elif s.type in ("Delegation", "Organization"):
             name = re.sub(r"\s*\([^)]*\)$", "", s.text)
             s.key = entity_key(s.type, re.sub(r"^(?:una?|el|la|los|las)\s+", "", name, flags=re.I))
