@@ -1,0 +1,128 @@
+"""Identity stage: which drafts are kept, which are one event, and the Events they become.
+
+A draft with no participants, or a meeting with only one side, is dropped; acts of state
+gain the acting state. Drafts of one type, status, place and date whose participants
+contain one another are one event said twice (in one sentence, in the headline and the
+body, in neighbouring sentences) and are merged. The merged drafts take dates and places
+from their context and are frozen into Events, with the topics of their sentences.
+"""
+
+from __future__ import annotations
+
+from ...model import Event, Mention
+from ..topics import topics_in
+from .draft import Draft
+from .status_time import _inherit_dates
+
+
+class IdentityStage:
+    """Keeping, merging and finishing drafts (a mixin of EventExtractor: it reads the
+    extractor's doc, text and drafts)."""
+
+    def _keep(self, d: Draft) -> None:
+        d.participants = [p for p in d.participants if p]
+        if d.type in ("Sanction", "RelationsDowngrade"):
+            # Acts of state: the acting state is listed with the body or official that acts.
+            for actor in list(d.actors or d.participants[:1]):
+                state = self._state_of(actor)
+                if state and state not in d.participants:
+                    d.add([state], "actor")
+        if not d.participants:
+            return
+        if d.type in ("Meeting", "PhoneCall", "Negotiation", "Agreement", "AgreementSigning") and len(d.participants) < 2:
+            only = d.participants[0]
+            if not only.startswith("org/"):
+                return  # a meeting of one: we did not find the other side
+        self.drafts.append(d)
+
+    # ------------------------------------------------------------ finish
+
+    def _finish(self) -> list[Event]:
+        merged: list[Draft] = []
+        for d in sorted(self.drafts, key=lambda d: d.start):
+            twin = next((m for m in merged if _same_event(m, d)), None)
+            if twin:
+                for p in d.participants:
+                    twin.add([p], "actor" if p in d.actors else "counterpart" if p in d.counterparts else "participant")
+                twin.location = twin.location or d.location
+                twin.destination = twin.destination or d.destination
+                if twin.time is None or (twin.time.inherited and d.time is not None and not d.time.inherited):
+                    twin.time = d.time  # words of its own beat a date inherited from a neighbour
+                continue
+            merged.append(d)
+        self._date_from_context(merged)
+        _inherit_dates(merged)
+        _inherit_places(merged)
+        events = []
+        sents = list(self.doc.sents)
+        trigger_sents = {d.sentence for d in merged}
+        for d in merged:
+            # topics: the event's sentence and the following ones that report no other event
+            scope = [sents[d.sentence].text]
+            for k in range(d.sentence + 1, len(sents)):
+                if k in trigger_sents:
+                    break
+                scope.append(sents[k].text)
+            topics = tuple(topics_in(" ".join(scope)))
+            events.append(
+                Event(
+                    type=d.type,
+                    participants=tuple(d.participants),
+                    status=d.status,
+                    evidence=Mention(d.start, d.end, self.text[d.start : d.end]),
+                    actors=tuple(d.actors),
+                    counterparts=tuple(d.counterparts),
+                    location=d.location,
+                    destination=d.destination,
+                    time=d.time,
+                    topics=topics,
+                )
+            )
+        return events
+
+
+def _same_event(a: Draft, b: Draft) -> bool:
+    """Two drafts are one event when type, status and place agree and one's participants
+    contain the other's (dates, when both are known, must agree too)."""
+    if a.type != b.type or a.status != b.status:
+        return False
+    if a.destination and b.destination and a.destination != b.destination:
+        return False
+    if a.location and b.location and a.location != b.location:
+        return False
+    if a.time and b.time and a.time.value and b.time.value and a.time.value != b.time.value:
+        return False
+    pa, pb = set(a.participants), set(b.participants)
+    if a.sentence == b.sentence and (pa & pb):
+        return True
+    if (a.headline or b.headline) and (pa & pb):
+        return True  # a headline restates the story's main event
+    if a.type == "Visit":
+        return pa == pb and a.destination == b.destination
+    return pa == pb or (abs(a.sentence - b.sentence) <= 1 and (pa <= pb or pb <= pa))
+
+
+def _inherit_places(drafts: list[Draft]) -> None:
+    """Events reported with no place happen where the story is: the destination of the
+    visit or the place of the meeting reported before them ("llegó a Santo Domingo... mantuvo
+    una reunión"), for those who were there (or anyone, at a multilateral meeting). Plans
+    inherit only within their sentence ("viajará a Kingston, donde se reunirá..."). Visits
+    keep their own destination."""
+    setting: dict[str, tuple[str, int, Draft]] = {}
+    for d in sorted(drafts, key=lambda d: d.start):
+        place = d.destination if d.type == "Visit" else d.location
+        if place:
+            setting[d.status] = (place, d.sentence, d)
+            continue
+        if d.type == "Visit" or d.status not in setting:
+            continue
+        where, sentence, scene = setting[d.status]
+        if d.status == "planned" and sentence != d.sentence:
+            continue
+        shared = set(scene.participants) & set(d.participants)
+        multilateral = any(p.startswith("org/") for p in scene.participants)
+        if not shared and not multilateral:
+            continue  # someone else's event elsewhere in the story
+        if where.startswith("country/"):
+            continue  # a whole state is no venue
+        d.location = where

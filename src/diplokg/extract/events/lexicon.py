@@ -1,0 +1,39 @@
+"""The lexicon the stages share: trigger words and modality cues from events.json, and the
+grammatical categories they are matched against.
+
+Not a stage of its own: triggers, participants and status all look words up here, so it
+sits apart and each stage imports what it needs without importing another stage.
+"""
+
+from __future__ import annotations
+
+from ...lang import load_json
+
+LEX = load_json("events.json")
+VERBS: dict[str, dict] = LEX["verbs"]
+NOUNS: dict[str, str] = LEX["nouns"]
+NOUN_NEEDS: dict[str, list[str]] = LEX["noun_needs"]
+LIGHT = set(LEX["light_verbs"])
+SIGNING_LIGHT = set(LEX["signing_light_verbs"])
+ACCEPT = set(LEX["acceptance_verbs"])
+PLANNING = set(LEX["planning_verbs"])
+PLANNED_ADJ = set(LEX["planned_adjectives"])
+NEGATION = set(LEX["negation"])
+DENIAL = set(LEX["denial_verbs"])
+CANCEL = set(LEX["cancel_verbs"])
+SPECULATIVE = set(LEX["speculative_verbs"])
+SPECULATIVE_WORDS = set(LEX["speculative_words"])
+MODAL = set(LEX["modal_verbs"])
+PLURAL_ANAPHORS = sorted(LEX["plural_anaphors"], key=len, reverse=True)
+
+AGENT_TYPES = ("Person", "Country", "InternationalOrganization", "GovernmentBody", "Organization", "Delegation")
+PLACE_TYPES = ("Place", "Country")
+SUBJ = ("nsubj", "nsubj:pass", "csubj")
+DEFINITE = {"el", "la", "los", "las", "este", "esta", "estos", "estas", "dicho", "dicha", "ese", "esa", "aquel", "aquella", "del", "al"}
+
+
+def _lemma(tok) -> str:
+    """The verb's lemma without the clitic the model appends ('reunirse' -> 'reunir él')."""
+    lemma = tok.lemma_.lower()
+    parts = lemma.split()
+    return parts[0] if parts else lemma

@@ -1,0 +1,302 @@
+"""Participants stage: who takes part in an event, and where it happens.
+
+A trigger's participants come from the dependency parse: the clause's subject (or, when
+Spanish drops it, the last subject before it), its objects and its "con" / "contra"
+complements. Relative pronouns, plural anaphors ("ambos", "los cancilleres") and bare
+titles ("el canciller chileno") are resolved to whom they stand for, officials to their
+states, the invitee of an accepted invitation to the visitor; an invitation's proposed trip
+gets its place and date. Locations come from "en X", destinations from "a X". Who and where
+are one question, apart from whether the words report an event at all (triggers) and when
+(status_time).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..entities import Span
+from ..positions import post_class
+from .draft import Draft
+from .lexicon import ACCEPT, AGENT_TYPES, PLACE_TYPES, PLURAL_ANAPHORS, SUBJ, _lemma
+
+_STATE_NOUNS = re.compile(r"\b(?:países|gobiernos|estados|naciones|partes)\b")
+_PERSON_NOUNS = re.compile(r"\b(?:ministr[oa]s|cancilleres|mandatarios|president[ea]s|jefes|jefas|autoridades|funcionarios)\b")
+
+
+class ParticipantStage:
+    """Agents, states and places (a mixin of EventExtractor: it reads the extractor's doc,
+    text, index, titles, title_refs, positions, subjects and drafts)."""
+
+    # ------------------------------------------------------------ agents
+
+    def _title_refs(self) -> list[Span]:
+        """Titles with no name beside them, resolved to the person holding that post."""
+        refs = []
+        for ts in self.titles:
+            if ts.holder:
+                # the title stands for its holder even where the parse cut the name off
+                # ("conversó con su homóloga peruana, Elena Soto": 'Elena' hangs elsewhere)
+                refs.append(Span(ts.start, ts.end, "Person", self.text[ts.start : ts.end], "title-ref", ts.holder))
+                continue
+            cls = post_class(ts.title)
+            cands = [p for p in self.positions if post_class(p.title) == cls or p.title.split()[0] == ts.title.split()[0]]
+            if ts.of:
+                cands = [p for p in cands if p.of == ts.of]
+            holders = list(dict.fromkeys(p.holder for p in cands))
+            if len(holders) == 1:
+                refs.append(Span(ts.start, ts.end, "Person", self.text[ts.start : ts.end], "title-ref", holders[0]))
+            elif not holders and ts.of and not ts.counterpart_word and ts.base and ts.base.of != "InternationalOrganization" \
+                    and not _plural_title(self.text[ts.start : ts.end], ts):
+                # "el canciller chileno" with no named holder: the state acts.
+                refs.append(Span(ts.start, ts.end, "Country", self.text[ts.start : ts.end], "title-ref", ts.of))
+        return refs
+
+    def agents_in(self, start: int, end: int) -> list[str]:
+        """The acting agents named in a char range: persons if any, else states and bodies."""
+        mentions = [m for m in self.index.mentions + self.title_refs if start <= m.start and m.end <= end and m.type in AGENT_TYPES]
+        maximal = [m for m in mentions if not any(o is not m and o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in mentions)]
+        persons = [m.key for m in maximal if m.type == "Person"]
+        if persons:
+            return list(dict.fromkeys(persons))
+        agents = [m.key for m in maximal]
+        if not agents:
+            span = self.text[start:end].lower()
+            if re.search(r"\b(autoridades|gobierno|gobiernos|país|régimen|ejecutivo)\b", span):
+                agents = [m.key for m in self.index.demonym_mentions if start <= m.start and m.end <= end]
+        return list(dict.fromkeys(agents))
+
+    def token_agents(self, tok) -> list[str]:
+        """Agents a token stands for: its subtree, a relative pronoun's antecedent, or a plural anaphor."""
+        if tok.lower_ in ("quien", "quienes", "que", "cual", "cuales") and tok.head.dep_ == "acl" or tok.lower_ in ("quien", "quienes") :
+            ante = self._antecedent(tok)
+            if ante is not None:
+                return self.token_agents(ante)
+        left, right = self._span_of(tok)
+        phrase = self.text[left:right].lower()
+        agents = self.agents_in(left, right)
+        bare = re.sub(r"[^\w ]+", "", phrase).strip()
+        if not agents or bare in PLURAL_ANAPHORS:
+            # "ambos", "los cancilleres": the pair named before; "los ministros de la UE" names its own
+            for anaphor in PLURAL_ANAPHORS:
+                if phrase.startswith(anaphor):
+                    found = self._plural_antecedent(tok.idx, persons_only=bool(_PERSON_NOUNS.search(phrase)),
+                                                    states_only=bool(_STATE_NOUNS.search(phrase)))
+                    if found:
+                        return found
+        return agents
+
+    def _span_of(self, tok) -> tuple[int, int]:
+        """Char span of a token's subtree, cut before a relative clause or a parenthetical."""
+        toks = [t for t in tok.subtree]
+        cut = [t for t in tok.children if t.dep_ in ("acl", "acl:relcl") and t.i > tok.i]
+        if cut:
+            limit = min(t.left_edge.i for t in cut)
+            toks = [t for t in toks if t.i < limit]
+        return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+    def _antecedent(self, tok):
+        verb = tok.head
+        while verb.dep_ not in ("acl", "acl:relcl", "ROOT") and verb.head is not verb:
+            verb = verb.head
+        if verb.dep_ in ("acl", "acl:relcl"):
+            return verb.head
+        # "X, quien ...": the nearest person before
+        persons = [m for m in self.index.mentions if m.type == "Person" and m.end <= tok.idx]
+        if persons:
+            last = persons[-1]
+            for t in self.doc:
+                if t.idx >= last.start:
+                    return t
+        return None
+
+    def _plural_antecedent(self, pos: int, persons_only: bool = False, states_only: bool = False) -> list[str]:
+        """'ambos', 'los cancilleres': the persons of the last event, else the last two persons named."""
+        for d in reversed(self.drafts):
+            if d.start < pos:
+                persons = [k for k in d.participants if k.startswith("person/")]
+                if len(persons) >= 2 and states_only:
+                    # "ambos países" after two officials: their states
+                    states = list(dict.fromkeys(self._state_of(p) for p in persons if self._state_of(p)))
+                    if len(states) >= 2:
+                        return states
+                if len(persons) >= 2:
+                    return persons
+                if not persons_only and not persons and len(d.participants) >= 2:
+                    return list(d.participants)  # "ambos equipos" after "Perú y la India concluyeron..."
+        seen: list[str] = []
+        for m in sorted(self.index.mentions + self.title_refs, key=lambda m: -m.start):
+            if m.type == "Person" and m.end <= pos and m.key not in seen:
+                seen.append(m.key)
+            if len(seen) == 2:
+                return list(reversed(seen))
+        return []
+
+    def _explicit_subjects(self) -> list:
+        """Subject tokens, resolved to agents only when needed (after earlier events exist,
+        so that 'ambos' can point at them)."""
+        return [tok for tok in self.doc if tok.dep_ in SUBJ and tok.head.pos_ in ("VERB", "AUX", "NOUN", "ADJ")]
+
+    def subject_agents(self, verb) -> list[str]:
+        for c in verb.children:
+            if c.dep_ in SUBJ:
+                a = self.token_agents(c)
+                if a:
+                    return a
+        # conjoined verbs, infinitives and relative clauses share the subject of their head
+        cur = verb
+        for _ in range(4):
+            if cur.dep_ in ("conj", "xcomp", "ccomp", "advcl", "acl", "acl:relcl") and cur.head is not cur:
+                if cur.dep_ in ("acl", "acl:relcl") and cur.head.pos_ in ("NOUN", "PROPN") and cur.dep_ == "acl":
+                    cur = cur.head.head if cur.head.head is not cur.head else cur.head
+                else:
+                    cur = cur.head
+                for c in cur.children:
+                    if c.dep_ in SUBJ:
+                        a = self.token_agents(c)
+                        if a:
+                            return a
+            else:
+                break
+        # a subject the parser missed: the names right before the verb, after the last comma
+        # ("Al margen de la cita, Ferro y Andrade sostuvieron...")
+        sent = verb.sent
+        head_text = self.text[sent.start_char : verb.idx]
+        cut = head_text.rfind(",")
+        if cut >= 0:
+            segment_start = sent.start_char + cut + 1
+            agents = self.agents_in(segment_start, verb.idx)
+            if agents:
+                return agents
+        # pro-drop: the last explicit subject before the verb (same or previous sentence)
+        lo = self._prev_sentence_start(verb.sent.start)
+        for tok in reversed([t for t in self.subjects if lo <= t.i < verb.i]):
+            agents = self.token_agents(tok)
+            if agents:
+                return agents
+        return []
+
+    def _prev_sentence_start(self, sent_start: int) -> int:
+        if sent_start == 0:
+            return 0
+        return self.doc[sent_start - 1].sent.start
+
+    def complements(self, tok, cases: tuple[str, ...], deep: bool = False) -> list:
+        """Dependents of `tok` introduced by one of the prepositions `cases`."""
+        out = []
+        pool = tok.subtree if deep else tok.children
+        for c in pool:
+            if c is tok or c.dep_ not in ("obl", "nmod", "obj", "iobj", "obl:arg", "advcl", "obl:agent"):
+                continue
+            if deep and c.head.pos_ in ("VERB",) and c.head is not tok:
+                continue
+            case = [g.lower_ for g in c.children if g.dep_ in ("case", "mark", "fixed")]
+            if any(x in cases for x in case):
+                out.append(c)
+        return out
+
+    # ------------------------------------------------------------ invitations: visit, visitor, inviter
+
+    def _proposed_visit(self, verb):
+        """'invitó a su homóloga a visitar Belém en noviembre': where and when the trip would be."""
+        for c in verb.subtree:
+            if c.pos_ == "VERB" and _lemma(c) in ("visitar", "viajar", "acudir", "asistir") and c is not verb:
+                places = [p for o in c.children if o.dep_ in ("obj", "obl", "obl:arg") for p in self._places_in(o)]
+                if places:
+                    tmp = Draft("Visit", c.i, c.i, c.idx, c.idx + len(c.text), status="planned")
+                    time = self._time_for(tmp, c, c)
+                    return places[0], time, (c.idx, c.idx + len(c.text))
+        return None
+
+    def _invitation_visitor(self, tok):
+        """A visit under an invitation is a plan of the invitee only when the invitation was accepted."""
+        cur = tok
+        for _ in range(4):
+            cur = cur.head
+            if cur.lower_.startswith("invitaci"):
+                verb = cur.head
+                if _lemma(verb) in ACCEPT:
+                    return self.subject_agents(verb)
+                return []
+            if cur.head is cur:
+                break
+        return None
+
+    def _inviter(self, d: Draft) -> list[str]:
+        """'X aceptó la invitación' during a meeting: the inviter is the other side of that meeting."""
+        for prev in reversed(self.drafts):
+            if prev.type in ("Meeting", "PhoneCall", "Visit") and set(d.counterparts) & set(prev.participants):
+                return [p for p in prev.participants if p not in d.counterparts and p.startswith("person/")][:1]
+        return []
+
+    # ------------------------------------------------------------ states
+
+    def _own_envoy(self, tok) -> bool:
+        words = {t.lower_ for t in tok.subtree}
+        return bool(words & {"embajador", "embajadora", "encargado", "encargada", "cónsul", "representante"}) and bool(
+            words & {"su", "sus", "nuestro", "nuestra"}
+        )
+
+    def _state_of_place(self, m: Span) -> str | None:
+        return m.key if m.type == "Country" else m.country
+
+    def _state_of(self, key: str) -> str | None:
+        if key.startswith("country/"):
+            return key
+        for m in self.index.mentions:
+            if m.key == key and m.type == "GovernmentBody" and m.country:
+                return m.country
+        for p in self.positions:
+            if p.holder == key and p.of and p.of.startswith("country/"):
+                return p.of
+        return None
+
+    # ------------------------------------------------------------ places
+
+    def _places_in(self, tok) -> list[str]:
+        left, right = self._span_of(tok)
+        found = [m for m in self.index.mentions if left <= m.start and m.end <= right and m.type in PLACE_TYPES]
+        outer = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end for o in self.index.mentions if o.type not in PLACE_TYPES and left <= o.start)]
+        return [m.key for m in outer]
+
+    def _places(self, d: Draft, trigger, verb, spec: dict) -> None:
+        for host in dict.fromkeys([trigger, verb]):
+            if d.type == "Visit":
+                for c in self.complements(host, ("a", "al", "hacia", "rumbo")):
+                    places = self._places_in(c)
+                    if places and not d.destination:
+                        d.destination = places[0]
+                if not d.destination:
+                    rumbo = [t for t in host.subtree if t.lower_ == "rumbo"]
+                    for r in rumbo:
+                        for c in r.subtree:
+                            if c.pos_ == "PROPN":
+                                places = self._places_in(c)
+                                if places:
+                                    d.destination = places[0]
+                                    break
+            for c in self.complements(host, ("en",)):
+                places = self._places_in(c)
+                if places and not d.location and d.type != "Visit":
+                    d.location = places[0]
+        if not d.location and d.type != "Visit" and trigger.pos_ in ("NOUN", "PROPN"):
+            # "la cumbre del Mercosur, prevista para el 2 de julio en Asunción"
+            for c in trigger.subtree:
+                if c is not trigger and c.dep_ in ("obl", "nmod") and any(g.lower_ == "en" for g in c.children if g.dep_ == "case"):
+                    places = self._places_in(c)
+                    if places:
+                        d.location = places[0]
+                        break
+        if d.type == "Visit" and not d.destination:
+            m = re.match(r"\s*(?:\w+\s+){0,6}?(?:a|al|hacia|rumbo\s+a)\s+", self.text[trigger.idx + len(trigger.text) : trigger.idx + 80])
+            if m:
+                pos = trigger.idx + len(trigger.text) + m.end()
+                for s in self.index.mentions:
+                    if s.start in (pos, pos + 1) and s.type in PLACE_TYPES:
+                        d.destination = s.key
+                        break
+
+
+def _plural_title(surface: str, ts) -> bool:
+    """'los presidentes de Brasil y Argentina' stands for the states it names, not for one."""
+    word = surface.split()[0].lower()
+    return word.endswith("s") and ts.base is not None and word != ts.base.title.split()[0]
