@@ -45,6 +45,7 @@ class EventExtractor(TriggerStage, ParticipantStage, StatusTimeStage, IdentitySt
         self.times = times
         self.positions = positions
         self.published = published
+        self.published_precision = doc.user_data.get("published_precision", "day")
         self.drafts: list[Draft] = []
         self.title_refs = self._title_refs()
         self.subjects = self._explicit_subjects()

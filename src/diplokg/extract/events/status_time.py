@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from ...model import TimeExpr
+from ...model import TimeExpr, iso_at
 from ..doc_text import token_starts
 from ..timex import resolve as resolve_time
 from .draft import Draft
@@ -58,7 +58,7 @@ class StatusTimeStage:
             planned = True
         d.status = "planned" if planned else "occurred"
         d.time = self._time_for(d, verb, trigger)
-        if d.time and d.time.value and self.published and d.status == "occurred" and d.time.value > self.published.isoformat()[: len(d.time.value)]:
+        if d.time and d.time.value and self.published and d.status == "occurred" and d.time.value > self._published_iso()[: len(d.time.value)]:
             d.status = "planned"
 
     def _time_for(self, d: Draft, verb, trigger) -> TimeExpr | None:
@@ -86,12 +86,18 @@ class StatusTimeStage:
             # the words date the clause this one hangs from: resolve them in that clause's
             # tense ("llegó el martes ..., durante la cual se reunirá": this Tuesday)
             best = min(governed, key=lambda t: abs(t.start - trigger.idx))
-            return resolve_time(best, self.published, None)
+            return self._resolve(best, None)
         cands = governed
         anchor = trigger.idx
         best = min(cands, key=lambda t: abs(t.start - anchor))
         tense = "future" if d.status == "planned" else "past"
-        return resolve_time(best, self.published, tense)
+        return self._resolve(best, tense)
+
+    def _resolve(self, time: TimeExpr, tense: str | None) -> TimeExpr:
+        return resolve_time(time, self.published, tense, self.published_precision)
+
+    def _published_iso(self) -> str:
+        return iso_at(self.published, self.published_precision)
 
     def _token_at(self, char: int):
         """The word covering a character offset, or None (a space, or past the end)."""
@@ -133,8 +139,8 @@ class StatusTimeStage:
             para_start = self.text.rfind("\n", 0, d.start) + 1
             before = [t for t in self.times if para_start <= t.start and t.end <= d.start and not _DEADLINE.match(t.text)]
             for t in reversed(before):
-                r = resolve_time(t, self.published, "past")
-                if r.value and r.value <= self.published.isoformat()[: len(r.value)]:
+                r = self._resolve(t, "past")
+                if r.value and r.value <= self._published_iso()[: len(r.value)]:
                     d.time = TimeExpr(r.text, r.start, r.end, r.value, r.precision, inherited=True)
                     break
 
