@@ -28,3 +28,11 @@ def participants(x, event) -> set[str]:
 def test_dates_against_a_month_of_publication(nlp):
     x = run_at(nlp, "La canciller Marta Ibáñez Cortés se reunió este lunes en Lima con el ministro Pablo Ruiz Soto.", "2020-10")
     assert one_event(x, "Meeting").time.value == "2020-10"
+
+
+def test_dateline_city_is_where_the_story_was_filed(nlp):
+    """'Madrid, 3 feb (EFE).-' names no acting state: the meeting is the two ministers'."""
+    x = run(nlp, "Madrid, 3 feb (EFE).- El ministro de Asuntos Exteriores chileno, Tomás Erazo Vidal, mantuvo este "
+                 "martes una reunión con su homólogo de Perú, Raúl Quispe Mamani, en Madrid.")
+    assert participants(x, one_event(x, "Meeting")) == {"Tomás Erazo Vidal", "Raúl Quispe Mamani"}
+    assert not any(e.type == "Country" and e.label == "España" for e in x.entities)

@@ -77,6 +77,18 @@ def _credit_zones(text: str) -> list[tuple[int, int]]:
     return zones
 
 
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    """Where a story was filed, at the start of a paragraph: "Madrid, 3 feb (EFE).-",
+    "LIMA, 12 de marzo de 2024.-", "Bruselas (AFP) -". The place there is where the
+    writer was, not a state that acts."""
+    agencies = alternation(_NOISE["agencies"])
+    place = rf"{CAP_WORD}(?:[ ](?:de[ ]|del[ ])?{CAP_WORD}){{0,3}}"
+    date = r",[ ]+\d{1,2}[ ]+(?:de[ ]+)?[a-záéíóú]{3,10}\.?(?:[ ]+(?:de[ ]+)?\d{4})?"
+    tag = rf"\((?:{agencies})\)"
+    pattern = rf"^[ \t]*(?:{place}|[A-ZÁÉÍÓÚÑ .]{{3,30}})(?:{date}[ ]*(?:{tag})?|[ ]*{tag})[ ]*(?:\.-|[-–—:]|\.)"
+    return [m.span() for m in re.finditer(pattern, text, re.M)]
+
+
 def _noise(s: Span, zones: list[tuple[int, int]]) -> bool:
     return s.source in ("ner", "acronym") and any(a <= s.start and s.end <= b for a, b in zones)
 _WORD = re.compile(r"\S+")
@@ -200,9 +212,13 @@ def _metonyms(doc, spans: list[Span], gaz: Gazetteer) -> None:
     Blanca anunció' -> the US government; 'recibido en la Casa Blanca' -> the building)."""
     by_char = token_at_char(doc)
     country_of_capital = {v: k for k, v in gaz.capitals.items()}
+    filed_at = dateline_spans(doc_text(doc))
+
     for s in spans:
         if s.source != "gazetteer" or not s.key:
             continue
+        if any(a <= s.start and s.end <= b for a, b in filed_at):
+            continue  # the dateline's city is where the story was filed, not its state acting
         if s.type == "Place" and s.key in country_of_capital:
             if _role(doc, by_char, s.start) == "actor":
                 s.type, s.key, s.country, s.source = "Country", country_of_capital[s.key], None, "metonym"
