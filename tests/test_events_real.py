@@ -9,7 +9,7 @@ import pytest
 
 from diplokg.extract import extract
 from diplokg.model import Article, anchor_of
-from test_extract_stages import describe_events, events, labels, one_event, run
+from test_extract_stages import describe_events, events, label, labels, one_event, run
 
 
 def run_at(nlp, text: str, published: str):
@@ -36,3 +36,96 @@ def test_dateline_city_is_where_the_story_was_filed(nlp):
                  "martes una reunión con su homólogo de Perú, Raúl Quispe Mamani, en Madrid.")
     assert participants(x, one_event(x, "Meeting")) == {"Tomás Erazo Vidal", "Raúl Quispe Mamani"}
     assert not any(e.type == "Country" and e.label == "España" for e in x.entities)
+
+
+# ---------------------------------------------------------------- reception, nominal events, support verbs
+
+
+def test_reception_is_a_meeting_and_a_visit(nlp):
+    x = run(nlp, "El canciller uruguayo, Martín Olivera Sosa, recibió este lunes en Montevideo a su homóloga de Ecuador, "
+                 "Lucía Andrade Paz.")
+    meeting, visit = one_event(x, "Meeting"), one_event(x, "Visit")
+    assert participants(x, meeting) == participants(x, visit) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}
+    assert labels(x, visit.actors) == {"Lucía Andrade Paz"}
+
+
+def test_reception_and_the_visit_told_apart_are_one_trip(nlp):
+    x = run(nlp, "La ministra Lucía Andrade Paz fue recibida por el canciller Martín Olivera Sosa, y la ministra "
+                 "cumple una visita oficial a Uruguay.")
+    assert len(events(x, "Visit")) == 1, describe_events(x)
+
+
+@pytest.mark.parametrize("text", [
+    "Los cancilleres Martín Olivera Sosa y Lucía Andrade Paz alcanzaron un acuerdo para reabrir el paso fronterizo.",
+    "Martín Olivera Sosa y Lucía Andrade Paz coincidieron en impulsar la integración eléctrica.",
+    "Martín Olivera Sosa se reunió con Lucía Andrade Paz. Ambos reafirmaron su compromiso con la integración regional.",
+])
+def test_agreement_words(nlp, text):
+    x = run(nlp, text)
+    assert participants(x, one_event(x, "Agreement")) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}
+
+
+def test_an_agreement_named_as_a_document_is_no_event(nlp):
+    x = run(nlp, "El acuerdo de libre comercio entre Uruguay y Ecuador entrará en vigor en marzo.")
+    assert events(x, "Agreement") == [], describe_events(x)
+
+
+@pytest.mark.parametrize("text", [
+    "El presidente Martín Olivera Sosa mantuvo una comunicación telefónica con la presidenta Lucía Andrade Paz.",
+    "El presidente Martín Olivera Sosa habló con la presidenta Lucía Andrade Paz a través de un enlace de video.",
+])
+def test_phone_call_words(nlp, text):
+    x = run(nlp, text)
+    assert participants(x, one_event(x, "PhoneCall")) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}
+
+
+def test_visit_noun_with_its_visitor_and_destination(nlp):
+    x = run(nlp, "Las autoridades preparan la próxima visita de Martín Olivera Sosa a Quito.")
+    visit = one_event(x, "Visit", "planned")
+    assert labels(x, visit.actors) == {"Martín Olivera Sosa"} and label(x, visit.destination) == "Quito"
+
+
+def test_a_trip_of_the_sentence_subject(nlp):
+    x = run(nlp, "En su viaje a Quito, el canciller Martín Olivera Sosa firmó dos convenios comerciales.")
+    assert labels(x, one_event(x, "Visit").actors) == {"Martín Olivera Sosa"}
+
+
+def test_meeting_between_a_plural_anaphor(nlp):
+    x = run(nlp, "El canciller Martín Olivera Sosa viajó a Quito para ver a la ministra Lucía Andrade Paz. Durante una "
+                 "reunión entre ambos diplomáticos, repasaron la agenda bilateral.")
+    assert participants(x, one_event(x, "Meeting")) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}
+
+
+# ---------------------------------------------------------------- sides: one event each, and from the scene
+
+
+def test_a_meeting_with_each_when_con_is_repeated(nlp):
+    x = run(nlp, "El canciller Martín Olivera Sosa se reunirá con el presidente Jorge Salinas Vega, con la ministra "
+                 "Lucía Andrade Paz y con el alcalde Pedro Ibarra Luna.")
+    sides = {frozenset(participants(x, e)) for e in events(x, "Meeting")}
+    assert sides == {frozenset({"Martín Olivera Sosa", other}) for other in
+                     ("Jorge Salinas Vega", "Lucía Andrade Paz", "Pedro Ibarra Luna")}, describe_events(x)
+
+
+def test_one_meeting_with_both_when_con_is_not_repeated(nlp):
+    x = run(nlp, "El canciller Martín Olivera Sosa se reunió con Jorge Salinas Vega y Lucía Andrade Paz.")
+    assert len(events(x, "Meeting")) == 1, describe_events(x)
+
+
+def test_calls_with_several_states_are_one_call_each(nlp):
+    x = run(nlp, "El presidente ruso, Iván Petrov Orlov, mantuvo conversaciones telefónicas con los presidentes de "
+                 "Bolivia, Paraguay y Honduras.")
+    sides = {frozenset(participants(x, e)) for e in events(x, "PhoneCall")}
+    assert sides == {frozenset({"Iván Petrov Orlov", s}) for s in ("Bolivia", "Paraguay", "Honduras")}, describe_events(x)
+
+
+def test_a_bare_meeting_noun_takes_the_sides_of_its_scene(nlp):
+    x = run(nlp, "La canciller Lucía Andrade Paz invitó a su homólogo Martín Olivera Sosa a visitar Quito. La invitación "
+                 "se produjo en una reunión bilateral celebrada el viernes en Lima.")
+    assert participants(x, one_event(x, "Meeting")) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}
+
+
+def test_a_meeting_of_states_takes_the_states_of_the_story(nlp):
+    x = run(nlp, "Ecuador y Perú repasaron su agenda de frontera. El Gabinete Binacional se celebrará en diciembre en "
+                 "Loja, informaron las cancillerías de Ecuador y Perú.")
+    assert participants(x, one_event(x, "Meeting", "planned")) == {"Ecuador", "Perú"}

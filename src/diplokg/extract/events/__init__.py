@@ -26,15 +26,18 @@ from ..doc_text import doc_text
 from ..entities import EntityIndex
 from ..positions import TitleSpan
 from .draft import Draft
+from .hostile import HostileStage
 from .identity import IdentityStage
 from .participants import ParticipantStage
+from .statements import StatementStage
+from .sides import SideStage
 from .status_time import StatusTimeStage
 from .triggers import TriggerStage
 
 __all__ = ["Draft", "EventExtractor", "extract_events"]
 
 
-class EventExtractor(TriggerStage, ParticipantStage, StatusTimeStage, IdentityStage):
+class EventExtractor(TriggerStage, StatementStage, ParticipantStage, SideStage, StatusTimeStage, IdentityStage, HostileStage):
     """The events of one parsed document; each stage is a mixin over the state set here."""
 
     def __init__(self, doc, index: EntityIndex, titles: list[TitleSpan], times: list[TimeExpr], positions, published):

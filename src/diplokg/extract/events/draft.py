@@ -30,6 +30,10 @@ class Draft:
     sentence: int = 0
     proposed_visit: tuple | None = None  # an invitation "a visitar X en noviembre": (place, time, span)
     headline: bool = False  # reported in the article's headline
+    sides: tuple | None = None  # a hostile act: (acting states, target states), set by hostile.py
+    reception: bool = False  # a Visit read off "X recibió a Y": the same trip as any visit of Y's told apart
+    side: tuple[str, ...] = ()  # one of several events told in one phrase ("con A, con B"): never merged with its siblings
+    scene: bool = False  # participants taken from the sentences around a bare noun: merged into any event that has them
 
     def add(self, keys, role: str = "participant") -> None:
         for k in keys:

@@ -23,11 +23,18 @@ class IdentityStage:
         d.participants = [p for p in d.participants if p]
         if d.type in ("Sanction", "RelationsDowngrade"):
             # Acts of state: the acting state is listed with the body or official that acts.
-            for actor in list(d.actors or d.participants[:1]):
+            for actor in list(d.actors or [p for p in d.participants[:1] if p not in d.counterparts]):
                 state = self._state_of(actor)
                 if state and state not in d.participants:
                     d.add([state], "actor")
+        if d.type == "Criticism":
+            self._criticism_states(d)  # hostile.py: a government's state beside it
         if not d.participants:
+            return
+        calls = self._calls_one_per_state(d)  # sides.py: a call with several states is one call each
+        if len(calls) > 1:
+            for call in calls:
+                self._keep(call)
             return
         if d.type in ("Meeting", "PhoneCall", "Negotiation", "Agreement", "AgreementSigning") and len(d.participants) < 2:
             only = d.participants[0]
@@ -38,6 +45,12 @@ class IdentityStage:
     # ------------------------------------------------------------ finish
 
     def _finish(self) -> list[Event]:
+        # A word read as two kinds of event ("reafirmaron su compromiso": an agreement, and
+        # words said): the event wins over the statement.
+        events_at = {d.trigger for d in self.drafts if d.type != "Statement"}
+        self.drafts = [d for d in self.drafts if d.type != "Statement" or d.trigger not in events_at]
+        self._settle_statements()  # statements.py: drop those that carry other events, one per speaker
+        self._sign_hostile()  # hostile.py: who acts against whom
         merged: list[Draft] = []
         for d in sorted(self.drafts, key=lambda d: d.start):
             twin = next((m for m in merged if _same_event(m, d)), None)
@@ -46,6 +59,7 @@ class IdentityStage:
                     twin.add([p], "actor" if p in d.actors else "counterpart" if p in d.counterparts else "participant")
                 twin.location = twin.location or d.location
                 twin.destination = twin.destination or d.destination
+                twin.reception = twin.reception and d.reception
                 if twin.time is None or (twin.time.inherited and d.time is not None and not d.time.inherited):
                     twin.time = d.time  # words of its own beat a date inherited from a neighbour
                 continue
@@ -86,6 +100,25 @@ def _same_event(a: Draft, b: Draft) -> bool:
     contain the other's (dates, when both are known, must agree too)."""
     if a.type != b.type or a.status != b.status:
         return False
+    if a.sides and b.sides and a.type == b.type:
+        # one-sided acts: "X expulsó a diplomáticos de Y" and "la expulsión decidida por Y" are two acts;
+        # the same side acting against the same side, said twice, is one
+        if a.sides[0] and b.sides[0] and not a.sides[0] & b.sides[0]:
+            return False
+        if a.type != "Criticism" and (not a.sides[0] or not b.sides[0]) and a.sides[1] and b.sides[1] and (
+                a.sides[1] <= b.sides[1] or b.sides[1] <= a.sides[1]):
+            return True  # "la expulsión del embajador de X" restates the expulsion of X's envoy
+        if a.type != "Criticism" and a.sides == b.sides and all(a.sides) and not (
+                a.time and b.time and a.time.value and b.time.value and a.time.value != b.time.value):
+            return True
+    if a.side and b.side and a.side != b.side:
+        return False  # "con A, con B": one event with each
+    if a.scene or b.scene:
+        pa, pb = set(a.participants), set(b.participants)
+        return pa <= pb or pb <= pa
+    if a.type == "Visit" and (a.reception or b.reception):
+        # "recibió a Y" and "Y cumple una visita a ...": one trip, whatever each names as its end
+        return bool(set(a.actors or a.participants) & set(b.actors or b.participants))
     if a.destination and b.destination and a.destination != b.destination:
         return False
     if a.location and b.location and a.location != b.location:

@@ -72,8 +72,11 @@ class ParticipantStage:
             if ante is not None:
                 return self.token_agents(ante)
         left, right = self._span_of(tok)
-        phrase = self.text[left:right].lower()
         agents = self.agents_in(left, right)
+        case = [c for c in tok.children if c.dep_ == "case" and c.i < tok.i]
+        if case:  # "entre ambos ministros": the anaphor starts after the preposition
+            left = case[-1].idx + len(case[-1].text)
+        phrase = self.text[left:right].lower().strip()
         bare = re.sub(r"[^\w ]+", "", phrase).strip()
         if not agents or bare in PLURAL_ANAPHORS:
             # "ambos", "los cancilleres": the pair named before; "los ministros de la UE" names its own

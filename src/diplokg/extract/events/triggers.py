@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 
 from .draft import Draft
-from .lexicon import (ACCEPT, CANCEL, DEFINITE, DENIAL, LIGHT, MODAL, NEGATION, NOUN_NEEDS, NOUNS, PLACE_TYPES,
+from .hostile import HOSTILE
+from .sides import SCENE_TYPES
+from .statements import STATEMENT_VERBS
+from .lexicon import (ACCEPT, CANCEL, DEFINITE, DENIAL, LIGHT, MODAL, NEGATION, NOUN_LIGHT, NOUN_NEEDS, NOUNS, PLACE_TYPES,
                       PLANNED_ADJ, PLANNING, SIGNING_LIGHT, SPECULATIVE, SPECULATIVE_WORDS, SUBJ, VERBS, _lemma)
 
 
@@ -27,8 +30,10 @@ class TriggerStage:
         pos = tok.pos_
         if pos in ("VERB", "AUX"):
             lemma = _lemma(tok)
-            if lemma in VERBS:
+            if lemma in VERBS:  # an event verb may also be a statement verb ("reafirmaron su compromiso")
                 self._verb_event(tok, VERBS[lemma], sent_no)
+            if lemma in STATEMENT_VERBS:
+                self._statement_event(tok, STATEMENT_VERBS[lemma], sent_no)  # statements.py; identity keeps the event
         elif pos in ("NOUN", "PROPN"):
             if tok.lower_ in NOUNS:
                 self._noun_event(tok, NOUNS[tok.lower_], sent_no)
@@ -87,10 +92,14 @@ class TriggerStage:
             heads = {_lemma(c) for c in objs} | {c.lower_ for c in objs}
             if not heads & set(spec["objects"]):
                 return
+        spec = self._spec_for_object(tok, spec)
         if spec.get("requires_words"):
-            window = self.doc[max(tok.sent.start, tok.i - 3) : min(tok.sent.end, tok.i + 8)].text.lower()
+            first, last = min(tok.left_edge.i, tok.i - 3), max(tok.right_edge.i + 1, tok.i + 8)  # the verb's clause
+            window = self.doc[max(tok.sent.start, first) : min(tok.sent.end, last)].text.lower()
             if not any(w in window for w in spec["requires_words"]):
                 return
+        if any(f"{tok.lower_} {w}" in tok.sent.text.lower() for w in spec.get("not_followed_by", [])):
+            return  # "coincidieron en que ...": a shared view, not a commitment
         if spec.get("reflexive") and not self._reflexive(tok):
             if lemma not in ("reunir",):
                 return
@@ -103,7 +112,7 @@ class TriggerStage:
         if (spec.get("statement") and lemma not in DENIAL or spec["type"] == "Agreement") and self._announces_event(tok):
             return  # "anunció la ruptura", "acordaron reunirse": the framed event is the news
         d = self._draft(spec["type"], tok, tok, sent_no)
-        subj = self.subject_agents(tok)
+        subj = (self._hostile_subject(tok) if spec["type"] in HOSTILE else []) or self.subject_agents(tok)
         passive = self._passive(tok)
         if spec.get("subject_must_be_agent") and (not subj or passive):
             return
@@ -125,7 +134,7 @@ class TriggerStage:
                 d.add([self._state_of_place(m) for m in posts if self._state_of_place(m)], "counterpart")
                 continue
             if c.dep_ in ("obj", "iobj") or (c.dep_ in ("obl", "obl:arg") and any(g.lower_ in ("a", "al") for g in c.children if g.dep_ == "case") and spec["type"] != "Visit"):
-                agents = self.token_agents(c)
+                agents = self._hostile_object_targets(c, spec["type"]) if spec["type"] in HOSTILE else self.token_agents(c)
                 if spec.get("object_must_be") == "Person":
                     agents = [a for a in agents if a.startswith("person/")]
                 if obj_role or spec["type"] in ("Meeting", "Invitation", "Criticism", "Sanction", "RelationsDowngrade"):
@@ -135,9 +144,14 @@ class TriggerStage:
                     d.add([p.of for p in self.positions if p.holder in agents and p.of and p.of.startswith("country/")],
                           obj_role or "counterpart")
         objects = [c for c in tok.children if c.dep_ == "obj"]
+        sides: list[list[str]] = []
+        side_role = "counterpart" if spec.get("subject_role") == "actor" else "participant"
         for host in [tok, *objects]:  # "firmarán un acuerdo con la Alianza del Pacífico"
             for c in self.complements(host, ("con", "contra")):
-                d.add(self.token_agents(c), "counterpart" if spec.get("subject_role") == "actor" else "participant")
+                d.add(self.token_agents(c), side_role)
+                sides += self._con_sides(c) if spec["type"] == "Meeting" else []
+        if spec["type"] in HOSTILE:
+            self._hostile_verb_extras(d, tok)
         self._places(d, tok, tok, spec)
         if spec["type"] == "RelationsDowngrade" and d.location and any(self._own_envoy(c) for c in tok.children):
             state = d.location if d.location.startswith("country/") else None
@@ -157,7 +171,21 @@ class TriggerStage:
         if spec["type"] == "Visit" and d.destination and d.destination in d.participants:
             d.participants.remove(d.destination)
         self._status(d, tok, tok)
-        self._keep(d)
+        for part in self._one_per_side(d, subj, sides, side_role):  # sides.py: "con A, con B y con C"
+            self._keep(part)
+        if spec.get("also_visit") and d.actors and d.counterparts:
+            self._keep(self._reception_visit(d))
+
+    def _reception_visit(self, meeting: Draft) -> Draft:
+        """'X recibió a su homólogo Y': Y came on a visit, to where X received him (the
+        guide: receiving someone on a visit is a Visit, and a Meeting with the hosts)."""
+        visit = Draft("Visit", meeting.trigger, meeting.head, meeting.start, meeting.end, sentence=meeting.sentence,
+                      status=meeting.status, time=meeting.time, headline=meeting.headline, reception=True)
+        visit.add(meeting.actors, "actor")
+        visit.add(meeting.counterparts, "counterpart")
+        hosts = [self._state_of(h) for h in meeting.counterparts]
+        visit.destination = next((h for h in hosts if h), None) or meeting.location
+        return visit
 
     @staticmethod
     def _passive(tok) -> bool:
@@ -213,6 +241,9 @@ class TriggerStage:
             return
         if etype == "AgreementSigning" and _lemma(head) not in SIGNING_LIGHT:
             return  # a memorando that nobody signs here is just a document
+        carriers = NOUN_LIGHT.get(tok.lower_)
+        if carriers is not None and _lemma(head) not in carriers:
+            return  # "el acuerdo de libre comercio" is a document; "alcanzaron un acuerdo" an event
         if etype == "Invitation" and _lemma(head) in ("aceptar", "agradecer", "extender", "cursar", "formular", "reiterar", "recibir"):
             pass
         elif etype == "Invitation":
@@ -221,7 +252,7 @@ class TriggerStage:
         imposing = ("imponer", "aplicar", "anunciar", "adoptar", "decretar", "aprobar", "ampliar", "endurecer")
         if etype == "Sanction" and _lemma(head) in ("paquete", "ronda", "serie", "conjunto") and head.head is not head:
             head = head.head  # "aprobó un nuevo paquete de sanciones"
-        if etype in ("Sanction",) and _lemma(head) not in imposing:
+        if etype in ("Sanction",) and _lemma(head) not in imposing and self._sanction_imposer(tok) is None:
             return
         verb = head if head.pos_ in ("VERB", "AUX") else tok
         if verb is tok and head.pos_ in ("VERB", "AUX"):
@@ -229,7 +260,7 @@ class TriggerStage:
         light = verb is not tok and _lemma(verb) in LIGHT | ACCEPT | PLANNING | {"ser", "estar", "haber"}
         if self._blocked(verb if verb is not tok else tok, tok):
             return
-        if self._anaphoric(tok, light):
+        if self._anaphoric(tok, light) and not (etype == "Sanction" and self._sanction_imposer(tok)):
             self._attach_to_previous(tok, etype)
             return
         relative = self._relative_light_verb(tok)
@@ -251,6 +282,11 @@ class TriggerStage:
             pass
         for c in self.complements(tok, ("con", "contra"), deep=True):
             d.add(self.token_agents(c), "counterpart" if etype in ("Visit", "Invitation", "Sanction", "Criticism", "RelationsDowngrade") else "participant")
+        if etype in ("Meeting", "Negotiation", "PhoneCall", "Agreement"):
+            for c in self.complements(tok, ("entre",)):  # "una reunión entre ambos ministros"
+                d.add(self.token_agents(c))
+        if etype == "Visit" and not d.participants and any(c.lower_ in ("su", "sus") for c in tok.children if c.dep_ == "det"):
+            d.add(self.subject_agents(tok.sent.root), "actor")  # "En su viaje a X, el canciller ..."
         for c in self.complements(tok, ("de", "del")):
             agents = [a for a in self.token_agents(c) if not a.startswith("delegation/")]
             role = "actor" if etype == "Invitation" else "participant"
@@ -258,6 +294,8 @@ class TriggerStage:
                 d.add(agents, "actor")
             elif etype in ("Meeting", "Negotiation", "Invitation", "RelationsDowngrade", "PhoneCall"):
                 d.add(agents, role)
+            elif etype == "Visit" and not d.actors:
+                d.add([a for a in agents if not a.startswith("country/")], "actor")  # "la visita de X a Y"
         if tok.dep_ in SUBJ and head.pos_ in ("VERB", "AUX") and etype in ("Meeting", "Negotiation"):
             # "La reunión fue presidida por X y contó con la participación de A, B y C"
             for c in self.complements(head, ("por",)):
@@ -298,6 +336,11 @@ class TriggerStage:
                 if not invitee:
                     return
                 d.participants, d.actors = list(invitee), list(invitee)
+        if not d.participants and etype in SCENE_TYPES and not self.complements(tok, ("con", "entre", "de", "del")):
+            d.add(self._scene_agents(tok))  # sides.py: "una reunión bilateral realizada el viernes"
+            d.scene = True
+        if etype in HOSTILE:
+            self._hostile_noun(d, tok, verb, light)
         self._places(d, tok, verb, {"type": etype})
         self._status(d, verb, tok)
         self._keep(d)

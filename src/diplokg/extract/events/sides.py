@@ -1,0 +1,85 @@
+"""Sides: how many events a sentence reports, and who they are between when it names no one.
+
+A meeting "con A, con B y con C" is one meeting with each (a minister's day of talks),
+where "con A y B" is one meeting with both; a telephone call is between two sides, so
+"conversaciones telefónicas con los presidentes de A, B y C" are three calls. A meeting
+named by its noun alone ("una reunión bilateral realizada el viernes", "la Reunión de Alto
+Nivel") is between those its sentence, or the one before, names. This stage reads the
+parse and the participants stage's answers; it opens no event of its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from ...lang import load_json
+from .draft import Draft
+
+# Events whose noun alone may take its sides from the sentence around it.
+SCENE_TYPES = ("Meeting", "Negotiation", "PhoneCall")
+# Words that make a meeting one of states ("Gabinete Binacional", "Reunión de Alto Nivel").
+STATE_LEVEL = tuple(load_json("events.json")["state_level_words"])
+
+
+class SideStage:
+    """One event per side, and sides from the scene (a mixin of EventExtractor)."""
+
+    def _con_sides(self, complement, cases: tuple[str, ...] = ("con",)) -> list[list[str]]:
+        """The agents of each coordinated phrase that repeats its preposition ("con A, con B
+        y con C"), in order; one group when it is not repeated."""
+        repeated = [g for g in complement.subtree if g is not complement and g.dep_ == "conj"
+                    and any(x.dep_ == "case" and x.lower_ in cases for x in g.children)]
+        if not repeated:
+            return [self.token_agents(complement)]
+        left, right = self._span_of(complement)
+        bounds = [left, *sorted(g.left_edge.idx for g in repeated), right]
+        sides = [self.agents_in(a, b) for a, b in zip(bounds, bounds[1:])]
+        return [s for s in sides if s]
+
+    @staticmethod
+    def _one_per_side(d: Draft, base: list[str], sides: list[list[str]], side_role: str) -> list[Draft]:
+        """`d` once per side, each with the `base` agents (the subject) and that side."""
+        if len(sides) < 2:
+            return [d]
+        out = []
+        for side in sides:
+            part = replace(d, participants=[], actors=[], counterparts=[], side=tuple(side))
+            part.add([k for k in base if k in d.actors], "actor")
+            part.add([k for k in base if k not in d.actors], "participant")
+            part.add(side, side_role)
+            out.append(part)
+        return out
+
+    def _calls_one_per_state(self, d: Draft) -> list[Draft]:
+        """A call of one person with several states is one call with each."""
+        persons = [k for k in d.participants if k.startswith("person/")]
+        own = {self._state_of(p) for p in persons}
+        states = [k for k in d.participants if k.startswith("country/") and k not in own]
+        if d.type != "PhoneCall" or len(persons) != 1 or len(states) < 2:
+            return [d]
+        return self._one_per_side(d, persons, [[s] for s in states], "counterpart")
+
+    def _scene_agents(self, tok) -> list[str]:
+        """Who a bare meeting noun is between: the persons (else states) its sentence names,
+        with those of the sentence before when one side is missing; for a meeting of states
+        ("el Gabinete Binacional") the states named there, else the article's two most named;
+        nobody if not two. A capitalised noun is a name ("la Asamblea"), not a scene."""
+        if tok.pos_ != "NOUN" or tok.text[0].isupper() and not tok.is_sent_start:
+            if not self._state_level(tok):
+                return []
+        sent = tok.sent
+        if self._state_level(tok):
+            found = [m.key for m in self.index.mentions if m.type == "Country" and sent.start_char <= m.start < sent.end_char]
+            ranked = Counter(m.key for m in self.index.mentions if m.type == "Country").most_common(2)
+            found = list(dict.fromkeys(found + [k for k, _ in ranked]))[:2]
+        else:
+            found = self.agents_in(sent.start_char, sent.end_char)
+            if len(found) < 2 and sent.start > 0:
+                before = self.doc[sent.start - 1].sent
+                found = list(dict.fromkeys(found + self.agents_in(before.start_char, before.end_char)))
+        return found if len(found) >= 2 else []
+
+    def _state_level(self, tok) -> bool:
+        phrase = " ".join(t.lower_ for t in tok.subtree if t.i >= tok.i)[:80]
+        return tok.lower_ in ("comisión", "comisiones", "gabinete") or any(w in phrase for w in STATE_LEVEL)
