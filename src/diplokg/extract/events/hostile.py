@@ -183,8 +183,10 @@ class HostileStage:
         for host in hosts:
             for c in host.children:
                 if c.dep_ in ("acl", "amod") and (_lemma(c) in IMPOSING or c.lower_.startswith(PARTICIPLES)):
-                    return [a for g in c.children if any(x.lower_ == "por" for x in g.children if x.dep_ == "case")
-                            for a in self.token_agents(g)]
+                    agents = [a for g in c.children if any(x.lower_ == "por" for x in g.children if x.dep_ == "case")
+                              for a in self._hostile_own_agents(g)]
+                    if agents:  # "impuestas por el suministro de ...": a reason, not an imposer
+                        return agents
         return None
 
     def _responder_states(self, tok) -> list[str]:

@@ -108,6 +108,8 @@ def _same_event(a: Draft, b: Draft) -> bool:
         if a.type != "Criticism" and (not a.sides[0] or not b.sides[0]) and a.sides[1] and b.sides[1] and (
                 a.sides[1] <= b.sides[1] or b.sides[1] <= a.sides[1]):
             return True  # "la expulsión del embajador de X" restates the expulsion of X's envoy
+        if a.type == "Sanction" and a.sides[0] and a.sides[0] == b.sides[0] and (not a.sides[1] or not b.sides[1]):
+            return True  # "las sanciones, impuestas por X, ..." restates X's sanctions
         if a.type != "Criticism" and a.sides == b.sides and all(a.sides) and not (
                 a.time and b.time and a.time.value and b.time.value and a.time.value != b.time.value):
             return True
