@@ -38,6 +38,13 @@ def test_dateline_city_is_where_the_story_was_filed(nlp):
     assert not any(e.type == "Country" and e.label == "España" for e in x.entities)
 
 
+def test_a_bare_weekday_in_a_past_clause_is_the_last_one(nlp):
+    """'una reunión realizada el viernes' in an article of a Wednesday: two days before."""
+    x = run(nlp, "El canciller Martín Olivera Sosa invitó a la ministra Lucía Andrade Paz durante una reunión bilateral "
+                 "realizada el viernes en Lima.")  # published Tuesday 2026-03-10
+    assert one_event(x, "Meeting").time.value == "2026-03-06"
+
+
 # ---------------------------------------------------------------- reception, nominal events, support verbs
 
 

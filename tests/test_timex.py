@@ -104,3 +104,18 @@ def test_resolve_against_a_partial_publication_date(text, published, tense, valu
     (t,) = find_time_expressions(text)
     anchor, precision = parse_published(published)
     assert resolve(t, anchor, tense, precision).value == value
+
+
+@pytest.mark.parametrize(
+    "text, published, tense, words, value",
+    [
+        ("llegó la tarde del jueves a la capital", "2024-08-23", "past", "la tarde del jueves", "2024-08-22"),
+        ("lo reafirmaron esta noche en Bruselas", "2021-05-25", "past", "esta noche", "2021-05-25"),
+        ("llegó anoche a Quito", "2021-05-25", "past", "anoche", "2021-05-24"),
+        ("viajará a comienzos de 2026", "2025-12-10", "future", "a comienzos de 2026", "2026"),
+        ("el viernes 19 de abril 2024 en Bogotá", "2024-04-20", "past", "el viernes 19 de abril 2024", "2024-04-19"),
+    ],
+)
+def test_parts_of_the_day_and_years_without_month(text, published, tense, words, value):
+    t = one(text, published, tense)
+    assert (t.text, t.value) == (words, value)

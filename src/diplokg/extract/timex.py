@@ -35,7 +35,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "daymonth",
         re.compile(
             rf"\b(?:(?:el|los)\s+(?:días?\s+)?)?(?:(?P<wd>{_WD})\s+)?(?P<d>{_DAY})(?:\s+(?:y|al)\s+(?P<d2>{_DAY}))?"
-            rf"\s+de\s+(?P<m>{_M})(?:\s+(?:de|del)\s+(?P<y>\d{{4}}))?(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
+            rf"\s+(?:de\s+)?(?P<m>{_M})(?:,?\s+(?:(?:de|del)\s+)?(?P<y>\d{{4}}))?(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
             re.I,
         ),
     ),
@@ -43,7 +43,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "weekday",
         re.compile(
-            rf"\b(?:(?P<this>este|esta)\s+|(?:el|la)\s+(?:(?P<pre>{_NEXT}|{_PAST})\s+)?)?(?P<wd>{_WD})(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
+            rf"\b(?:(?P<this>este|esta)\s+|(?:(?:la\s+(?:mañana|tarde|noche)\s+)?del|el|la)\s+(?:(?P<pre>{_NEXT}|{_PAST})\s+)?)?(?P<wd>{_WD})(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
             re.I,
         ),
     ),
@@ -51,7 +51,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "monthpart",
         re.compile(
             rf"\b(?:a|hacia|para|antes\s+de|desde)\s+(?:(?:los|las)\s+)?(?P<part>principios|inicios|comienzos|mediados|fines|finales|fin)\s+de(?:l)?\s+"
-            rf"(?:(?P<m>{_M})(?:\s+(?:de|del)\s+(?P<y>\d{{4}}))?|(?P<yr>año)(?:\s+(?P<y2>\d{{4}}))?)(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
+            rf"(?:(?P<m>{_M})(?:\s+(?:de|del)\s+(?P<y>\d{{4}}))?|(?P<yr>año)(?:\s+(?P<y2>\d{{4}}))?|(?P<y3>\d{{4}}))(?:\s+(?P<rel>{_NEXT}|{_PAST}))?\b",
             re.I,
         ),
     ),
@@ -72,7 +72,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("year", re.compile(r"\b(?:(?:en|para|desde|hasta|durante|antes\s+de|el\s+año)\s+)(?P<y>(?:19|20)\d{2})\b(?!\s*(?:\.\d|%))", re.I)),
-    ("deictic", re.compile(r"(?<!la\s)(?<!esta\s)(?<!por\s)\b(?P<w>pasado\s+mañana|anteayer|mañana|hoy|ayer)\b", re.I)),
+    ("deictic", re.compile(r"(?<!la\s)(?<!esta\s)(?<!por\s)\b(?P<w>pasado\s+mañana|anteayer|mañana|hoy|ayer|anoche|esta\s+(?:mañana|tarde|noche))\b", re.I)),
 ]
 
 
@@ -85,7 +85,7 @@ def find_time_expressions(text: str) -> list[TimeExpr]:
             start, end = m.span()
             if any(start < e and s < end for s, e in taken):
                 continue
-            if _kind == "weekday" and not (m.group("this") or m.group(0)[:2].lower() in ("el", "la") or m.group("rel")):
+            if _kind == "weekday" and not (m.group("this") or m.group(0)[:2].lower() in ("el", "la", "de") or m.group("rel")):
                 # A bare weekday word with no article is rarely a date ("de lunes a viernes").
                 continue
             groups = m.groupdict()
@@ -130,7 +130,7 @@ def _absolute_anchor(text: str) -> date | None:
         m = pattern.fullmatch(text)
         if m:
             groups = m.groupdict()
-            year = groups.get("y") or groups.get("y2")
+            year = groups.get("y") or groups.get("y2") or groups.get("y3")
             relative = any(groups.get(k) for k in ("rel", "pre", "this"))
             if year and not relative:
                 return date(int(year), 1, 1)
@@ -240,6 +240,8 @@ def _r_weekday(m, anchor, tense):
 
 
 def _r_monthpart(m, anchor, tense):
+    if m.group("y3"):
+        return m.group("y3"), "year"  # "a comienzos de 2026"
     if m.group("yr"):
         year = int(m.group("y2")) if m.group("y2") else anchor.year
         return f"{year:04d}", "year"
@@ -283,7 +285,8 @@ def _r_year(m, anchor, tense):
 
 
 def _r_deictic(m, anchor, tense):
-    offset = {"hoy": 0, "mañana": 1, "pasado mañana": 2, "ayer": -1, "anteayer": -2}
+    offset = {"hoy": 0, "mañana": 1, "pasado mañana": 2, "ayer": -1, "anteayer": -2, "anoche": -1,
+              "esta mañana": 0, "esta tarde": 0, "esta noche": 0}
     word = re.sub(r"\s+", " ", m.group("w").lower())
     return (anchor + timedelta(days=offset[word])).isoformat(), "day"
 

@@ -77,6 +77,7 @@ class StatusTimeStage:
             # No words of its own: the date of the clause it hangs from ("recibió este jueves
             # a su homólogo, quien cumple una visita..."; "el jueves estaba en Ginebra, donde intervino...").
             in_sentence = [t for t in self.times if lo <= t.start and t.end <= hi and not _DEADLINE.match(t.text)]
+            ancestor = None
             for ancestor in verb.ancestors:
                 governed = [t for t in in_sentence if self._governed_by(t, (ancestor,))]
                 if governed:
@@ -84,9 +85,10 @@ class StatusTimeStage:
             if not governed:
                 return None
             # the words date the clause this one hangs from: resolve them in that clause's
-            # tense ("llegó el martes ..., durante la cual se reunirá": this Tuesday)
+            # tense ("llegó el martes ..., durante la cual se reunirá": this Tuesday;
+            # "una reunión realizada el viernes": the last Friday)
             best = min(governed, key=lambda t: abs(t.start - trigger.idx))
-            return self._resolve(best, None)
+            return self._resolve(best, _tense_of(ancestor))
         cands = governed
         anchor = trigger.idx
         best = min(cands, key=lambda t: abs(t.start - anchor))
@@ -143,6 +145,18 @@ class StatusTimeStage:
                 if r.value and r.value <= self._published_iso()[: len(r.value)]:
                     d.time = TimeExpr(r.text, r.start, r.end, r.value, r.precision, inherited=True)
                     break
+
+
+def _tense_of(verb) -> str | None:
+    """"past" for a past or perfect verb or a participle, "future" for a future or
+    conditional one, else None (the present: the week of publication decides)."""
+    tense, mood, form = verb.morph.get("Tense"), verb.morph.get("Mood"), verb.morph.get("VerbForm")
+    aux = [c for c in verb.children if c.dep_ in ("aux", "aux:pass")]
+    if "Fut" in tense or "Cnd" in mood or any("Fut" in a.morph.get("Tense") or "Cnd" in a.morph.get("Mood") for a in aux):
+        return "future"
+    if "Past" in tense or form == ["Part"] or any("Past" in a.morph.get("Tense") or _lemma(a) == "haber" for a in aux):
+        return "past"
+    return None
 
 
 def _inherit_dates(drafts: list[Draft]) -> None:
