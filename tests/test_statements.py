@@ -175,3 +175,26 @@ def test_a_demand_made_with_a_protest_is_the_protest(nlp):
 def test_not_a_statement(nlp, text):
     x = run(nlp, text)
     assert not events(x, "Statement"), describe_events(x)
+
+
+# ---------------------------------------------------------------- refinements
+
+
+def test_both_peoples_is_no_figure(nlp):
+    x = run(nlp, "La Cancillería de Uruguay aseguró que mantendrá su representación consular para promover "
+                 "los vínculos entre ambos pueblos.")
+    assert len(events(x, "Statement")) == 1, describe_events(x)
+
+
+def test_support_offered_beside_a_protest_is_still_a_statement(nlp):
+    # a demand made with the protest belongs to it; an offer of goodwill is words of its own
+    x = run(nlp, "El Gobierno de Uruguay criticó la decisión del Gobierno de Bolivia y expresó su plena "
+                 "disponibilidad para retomar el diálogo.")
+    assert len(events(x, "Statement")) == 1, describe_events(x)
+
+
+def test_a_joint_statement_of_two_ministers_is_their_states_too(nlp):
+    x = run(nlp, "La canciller de Uruguay, Marta Ibáñez Cortés, y el canciller de Paraguay, Julio Fuentes Olmedo, "
+                 "manifestaron su voluntad de ampliar la cooperación regional.")
+    statement = one_event(x, "Statement")
+    assert {"Uruguay", "Paraguay"} <= labels(x, statement.participants), describe_events(x)

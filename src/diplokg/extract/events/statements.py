@@ -140,7 +140,7 @@ class StatementStage:
             for c in subjects:
                 if c.lower_ == "que" and not self._agent_head(c.head.head if c.head.dep_ in ("acl", "acl:relcl") else c):
                     continue  # "las relaciones ..., que aseguraba": not a speaker
-                own = self._head_mention(c)
+                own = self._heads_mentions(c)
                 for a in own or self.token_agents(c):
                     if a not in found:
                         found.append(a)
@@ -188,7 +188,7 @@ class StatementStage:
             cur = cur.head
             for c in cur.children:
                 if c.dep_ in SUBJ and not c.is_punct:
-                    own = self._head_mention(c)
+                    own = self._heads_mentions(c)
                     agents = [a for a in (own or self.token_agents(c)) if self._is_agent(a)]
                     if agents:
                         return agents
@@ -200,6 +200,17 @@ class StatementStage:
             if m.start <= tok.idx < m.end and m.type in AGENT_TYPES:
                 return [m.key]
         return []
+
+    def _heads_mentions(self, tok) -> list[str]:
+        """The head mentions of a subject and of its conjuncts ('la canciller de X, A, y el
+        canciller de Y, B'); none unless every conjunct has one."""
+        out: list[str] = []
+        for head in (tok, *tok.conjuncts):
+            own = self._head_mention(head)
+            if not own:
+                return []
+            out += [a for a in own if a not in out]
+        return out
 
     def _agent_head(self, tok) -> bool:
         return tok.pos_ == "PROPN" or bool(self._head_mention(tok))
@@ -305,15 +316,22 @@ class StatementStage:
                 twin.add([p], "actor" if p in d.actors else "counterpart" if p in d.counterparts else "participant")
             twin.time = twin.time or d.time
             self.drafts.remove(d)
+        for d in first:
+            persons = [a for a in d.actors if a.startswith("person/")]
+            if len(persons) >= 2:
+                # a joint statement of two officials ("los cancilleres manifestaron"): their states speak
+                d.add([st for st in (self._state_of(p) for p in persons) if st], "actor")
 
     def _carries_other_event(self, d: Draft, scope, others: list[Draft]) -> bool:
         """Is the statement the words of another event rather than news of its own?"""
         spec, said, quote_only, _ = scope
         speaker = self._voice(d)
-        if any(o.type in ACTS and o.sentence == d.sentence and speaker & self._voice_of(o.actors or o.participants[:1])
-               for o in others):
+        report = spec.get("class", "report") == "report"
+        if (report or spec.get("demand")) and any(
+                o.type in ACTS and o.sentence == d.sentence and speaker & self._voice_of(o.actors or o.participants[:1])
+                for o in others):
             return True  # "exigió ... y criticó ...": the act of protest is the news
-        if spec.get("class", "report") != "report":
+        if not report:
             return False
         if any(o.trigger in said or (o.head in said and o.sentence == d.sentence) for o in others):
             return True  # what is said is another event: its evidence, not a statement
@@ -321,7 +339,7 @@ class StatementStage:
             return True
         if any(_speculative(self.doc[i]) for i in said):
             return True  # "dijo que el país evalúa ...": a hypothesis
-        if not spec.get("announces") and any(self.doc[i].pos_ == "NUM" for i in said):
+        if not spec.get("announces") and any(self.doc[i].pos_ == "NUM" and any(ch.isdigit() for ch in self.doc[i].text) for i in said):
             return True  # "destacó que el intercambio superó los 4.000 millones": background figures
         affiliated = set().union(*(self._affiliation(k) for k in (d.actors or d.participants[:1])))
         if any(o.type in STATE_ACTS and affiliated & set(o.actors) for o in others):
