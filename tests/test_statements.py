@@ -198,3 +198,32 @@ def test_a_joint_statement_of_two_ministers_is_their_states_too(nlp):
                  "manifestaron su voluntad de ampliar la cooperación regional.")
     statement = one_event(x, "Statement")
     assert {"Uruguay", "Paraguay"} <= labels(x, statement.participants), describe_events(x)
+
+
+@pytest.mark.parametrize(
+    "text, other",
+    [
+        ("La canciller Marta Ibáñez Cortés invitó al ministro Julio Fuentes Olmedo a visitar Lima. "
+         "El ministro agradeció la invitación.", "Invitation"),
+        ("El ministro Julio Fuentes Olmedo reiteró su rechazo a las sanciones impuestas por Chile.", "Criticism"),
+        ("El ministro Julio Fuentes Olmedo manifestó su rechazo a la decisión del Gobierno de Chile.", "Criticism"),
+    ],
+    ids=["thanks-for-an-invitation", "reiterated-rejection", "expressed-rejection"],
+)
+def test_a_verb_that_carries_another_events_noun_is_that_event(nlp, text, other):
+    x = run(nlp, text)
+    assert events(x, other) and not events(x, "Statement"), describe_events(x)
+
+
+def test_a_bare_feminine_title_is_the_holder_named_in_the_feminine(nlp):
+    x = run(nlp, "El presidente de Paraguay, Julio Fuentes Olmedo, visitó Santiago, donde fue recibido por la "
+                 "presidenta de Chile, Marta Ibáñez Cortés. Más tarde, la Presidenta elogió la cooperación regional.")
+    statement = one_event(x, "Statement")
+    assert speakers(x, statement) == {"Marta Ibáñez Cortés"}, describe_events(x)
+
+
+def test_where_someone_enters_is_no_addressee(nlp):
+    x = run(nlp, "La presidenta Marta Ibáñez Cortés entregó sus felicitaciones por el ingreso de Uruguay "
+                 "al Consejo de Seguridad de las Naciones Unidas.")
+    statement = one_event(x, "Statement")
+    assert labels(x, statement.participants) == {"Marta Ibáñez Cortés"}, describe_events(x)

@@ -37,6 +37,7 @@ ACTS = set(_LEX["acts_that_carry_words"])
 STATE_ACTS = set(_LEX["state_acts_that_carry_words"])
 OWN_CHANNEL = set(_LEX["own_channel_words"])
 ANAPHORIC_SPEAKERS = set(_LEX["anaphoric_speakers"])
+FEMININE_TITLES: dict[str, str] = _LEX["feminine_titles"]
 QUOTES = {'"', "“", "”", "«", "»", "'", "‘", "’"}
 CLAUSAL = ("acl", "acl:relcl", "ccomp", "xcomp", "advcl", "parataxis", "conj")
 
@@ -66,8 +67,8 @@ class StatementStage:
     def _addressees(self, tok, spec: dict) -> list:
         """'instó al gobierno X a ...', 'reafirmaron en persona al presidente X': the phrases
         'a X' the statement is addressed to. Verbs of calling take any agent phrase; the
-        others only a phrase whose head is a name or a title ('al proceso democrático de X'
-        is what is supported, not whom)."""
+        others only a phrase whose head is a person's name or title ('al proceso democrático
+        de X' is what is supported, not whom; 'el ingreso de X al Consejo' where)."""
         out = []
         for c in tok.children:
             cands = [c]
@@ -76,7 +77,7 @@ class StatementStage:
             for x in cands:
                 if not (x.dep_ == "iobj" or x.dep_ in ("obj", "obl", "obl:arg", "nmod") and _case(x) & {"a", "al"}):
                     continue
-                if x.lower_ in ("quien", "quienes") or self._agent_head(x) or spec.get("addressee") and self._names_agent(x):
+                if x.lower_ in ("quien", "quienes") or self._person_head(x) or spec.get("addressee") and self._names_agent(x):
                     out.append(x)
         return out
 
@@ -133,14 +134,15 @@ class StatementStage:
         right after the verb ('..., afirmó De Zela'), else the subject the clause shares or
         Spanish dropped (never one inside a quote)."""
         subjects = [c for c in verb.children if c.dep_ in SUBJ and not c.is_punct and c.pos_ not in ("PUNCT", "SCONJ")]
-        if subjects and all(_lemma(c) in ANAPHORIC_SPEAKERS and not self.token_agents(c) for c in subjects):
+        if subjects and all(_lemma(c) in ANAPHORIC_SPEAKERS and not self.token_agents(c) and not self._feminine_title(c)
+                            for c in subjects):
             subjects = []  # "el ministerio anunció": the body named before
         if subjects:
             found: list[str] = []
             for c in subjects:
                 if c.lower_ == "que" and not self._agent_head(c.head.head if c.head.dep_ in ("acl", "acl:relcl") else c):
                     continue  # "las relaciones ..., que aseguraba": not a speaker
-                own = self._heads_mentions(c)
+                own = self._heads_mentions(c) or self._feminine_title(c)
                 for a in own or self.token_agents(c):
                     if a not in found:
                         found.append(a)
@@ -201,6 +203,16 @@ class StatementStage:
                 return [m.key]
         return []
 
+    def _feminine_title(self, tok) -> list[str]:
+        """'la Presidenta' where the story has a president and a presidenta: the one whose
+        post the text gives in the feminine."""
+        base = FEMININE_TITLES.get(tok.lower_)
+        if not base or self.token_agents(tok):
+            return []
+        holders = {p.holder for p in self.positions if p.title.split()[0] == base and p.evidence is not None
+                   and tok.lower_ in p.evidence.text.lower().split()}
+        return list(holders) if len(holders) == 1 else []
+
     def _heads_mentions(self, tok) -> list[str]:
         """The head mentions of a subject and of its conjuncts ('la canciller de X, A, y el
         canciller de Y, B'); none unless every conjunct has one."""
@@ -211,6 +223,9 @@ class StatementStage:
                 return []
             out += [a for a in own if a not in out]
         return out
+
+    def _person_head(self, tok) -> bool:
+        return any(m.start <= tok.idx < m.end and m.type == "Person" for m in self.index.mentions + self.title_refs)
 
     def _agent_head(self, tok) -> bool:
         return tok.pos_ == "PROPN" or bool(self._head_mention(tok))
@@ -326,6 +341,8 @@ class StatementStage:
         """Is the statement the words of another event rather than news of its own?"""
         spec, said, quote_only, _ = scope
         speaker = self._voice(d)
+        if any(o.head == d.trigger and o.trigger != d.trigger for o in others):
+            return True  # "reiteró su rechazo", "agradeció la invitación": the verb carries another event's noun
         report = spec.get("class", "report") == "report"
         if (report or spec.get("demand")) and any(
                 o.type in ACTS and o.sentence == d.sentence and speaker & self._voice_of(o.actors or o.participants[:1])
