@@ -227,3 +227,30 @@ def test_where_someone_enters_is_no_addressee(nlp):
                  "al Consejo de Seguridad de las Naciones Unidas.")
     statement = one_event(x, "Statement")
     assert labels(x, statement.participants) == {"Marta Ibáñez Cortés"}, describe_events(x)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El Gobierno de Chile pidió al Gobierno de Bolivia que retome el diálogo.",
+        "La canciller Marta Ibáñez Cortés consideró que la crisis regional exige una respuesta coordinada.",
+        "La canciller Marta Ibáñez Cortés valoró el compromiso de Uruguay con la integración regional.",
+    ],
+    ids=["pidio", "considero-que", "valoro"],
+)
+def test_more_statement_verbs(nlp, text):
+    x = run(nlp, text)
+    assert len(events(x, "Statement")) == 1, describe_events(x)
+
+
+def test_praise_of_the_meeting_is_its_colour(nlp):
+    x = run(nlp, "La canciller Marta Ibáñez Cortés se reunió con el ministro Julio Fuentes Olmedo en Lima. "
+                 "Ibáñez Cortés valoró el tono constructivo del encuentro.")
+    assert events(x, "Meeting") and not events(x, "Statement"), describe_events(x)
+
+
+def test_companions_of_a_letter_ask_too(nlp):
+    x = run(nlp, "La canciller Marta Ibáñez Cortés, junto con los cancilleres de Paraguay y Bolivia, "
+                 "escribió una carta en la que pedían acelerar la integración regional.")
+    statement = one_event(x, "Statement")
+    assert {"Marta Ibáñez Cortés", "Paraguay", "Bolivia"} <= labels(x, statement.participants), describe_events(x)

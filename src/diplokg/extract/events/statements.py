@@ -31,6 +31,8 @@ STATEMENT_VERBS: dict[str, dict] = _LEX["verbs"]
 CARRIERS = set(_LEX["carriers"])
 NEGATED_CARRIERS = set(_LEX["negated_carriers"])
 COMMENT_NOUNS = set(_LEX["comment_nouns"])
+MET_OBJECTS = set(_LEX["met_objects"])
+COMPANION = set(_LEX["companion_marks"])
 SOURCING = set(_LEX["sourcing_marks"])
 STANCE_CONTENT = set(_LEX["stance_content"])
 ACTS = set(_LEX["acts_that_carry_words"])
@@ -143,7 +145,7 @@ class StatementStage:
                 if c.lower_ == "que" and not self._agent_head(c.head.head if c.head.dep_ in ("acl", "acl:relcl") else c):
                     continue  # "las relaciones ..., que aseguraba": not a speaker
                 own = self._heads_mentions(c) or self._feminine_title(c)
-                for a in own or self.token_agents(c):
+                for a in (own or self.token_agents(c)) + self._companions(c):
                     if a not in found:
                         found.append(a)
             return [a for a in found if self._is_agent(a)]
@@ -185,13 +187,16 @@ class StatementStage:
         """Conjoined verbs, infinitives and gerunds share the subject of their head."""
         cur = verb
         for _ in range(4):
-            if cur.dep_ not in ("conj", "xcomp", "advcl", "ccomp") or cur.head is cur:
+            if cur.dep_ in ("acl", "acl:relcl") and cur.head.pos_ == "NOUN" and cur.head.head is not cur.head:
+                cur = cur.head.head  # "escribieron una carta en la que pedían ...": the writers ask
+            elif cur.dep_ not in ("conj", "xcomp", "advcl", "ccomp") or cur.head is cur:
                 return None
-            cur = cur.head
+            else:
+                cur = cur.head
             for c in cur.children:
                 if c.dep_ in SUBJ and not c.is_punct:
                     own = self._heads_mentions(c)
-                    agents = [a for a in (own or self.token_agents(c)) if self._is_agent(a)]
+                    agents = [a for a in (own or self.token_agents(c)) + self._companions(c) if self._is_agent(a)]
                     if agents:
                         return agents
         return None
@@ -212,6 +217,15 @@ class StatementStage:
         holders = {p.holder for p in self.positions if p.title.split()[0] == base and p.evidence is not None
                    and tok.lower_ in p.evidence.text.lower().split()}
         return list(holders) if len(holders) == 1 else []
+
+    def _companions(self, tok) -> list[str]:
+        """'X e Y, junto con los mandatarios de A y B, pidieron ...': the companions speak too."""
+        out: list[str] = []
+        for c in tok.children:
+            if c.dep_ in ("nmod", "obl", "appos") and _case(c) & COMPANION:
+                left, right = self._span_of(c)
+                out += [a for a in self.agents_in(left, right) if a not in out]
+        return out
 
     def _heads_mentions(self, tok) -> list[str]:
         """The head mentions of a subject and of its conjuncts ('la canciller de X, A, y el
@@ -349,7 +363,10 @@ class StatementStage:
                 for o in others):
             return True  # "exigió ... y criticó ...": the act of protest is the news
         if not report:
-            return False
+            # "valoró el encuentro", "agradeció la visita": praise of another event is its colour
+            return any(_lemma(t) in MET_OBJECTS and (any(g.lower_ in DEFINITE for g in t.children if g.dep_ == "det")
+                                                    or self.doc[t.i - 1].lower_ in ("del", "al"))
+                       for c in self.doc[d.trigger].children if c.dep_ == "obj" for t in _without_relatives(c))
         if any(o.trigger in said or (o.head in said and o.sentence == d.sentence) for o in others):
             return True  # what is said is another event: its evidence, not a statement
         if self._names_event(said) or self._comments_on_event(said):
