@@ -136,3 +136,24 @@ def test_a_meeting_of_states_takes_the_states_of_the_story(nlp):
     x = run(nlp, "Ecuador y Perú repasaron su agenda de frontera. El Gabinete Binacional se celebrará en diciembre en "
                  "Loja, informaron las cancillerías de Ecuador y Perú.")
     assert participants(x, one_event(x, "Meeting", "planned")) == {"Ecuador", "Perú"}
+
+
+# ---------------------------------------------------------------- subjects the parser misses
+
+
+def test_subject_after_a_long_opening_phrase(nlp):
+    x = run(nlp, "El pasado 3 de marzo, al margen de la cumbre del G20 en Lima, el ministro de Exteriores de Rusia, "
+                 "Iván Petrov Orlov, se reunió con el canciller de Brasil, Joaquim Barbosa Lima.")
+    assert {"Iván Petrov Orlov", "Joaquim Barbosa Lima"} in [participants(x, e) for e in events(x, "Meeting")]
+
+
+def test_subject_glued_to_a_place_by_the_parser(nlp):
+    x = run(nlp, "En su viaje a Estados Unidos Martín Olivera Sosa también se reunió con el secretario general de la "
+                 "Organización de Estados Americanos, Jorge Salinas Vega.")
+    assert participants(x, one_event(x, "Meeting")) == {"Martín Olivera Sosa", "Jorge Salinas Vega"}
+    assert labels(x, one_event(x, "Visit").actors) == {"Martín Olivera Sosa"}
+
+
+def test_a_meeting_framed_as_foreseen_is_planned(nlp):
+    x = run(nlp, "Está previsto que el canciller Martín Olivera Sosa mantenga un encuentro con la ministra Lucía Andrade Paz.")
+    assert one_event(x, "Meeting").status == "planned"

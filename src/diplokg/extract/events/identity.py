@@ -129,7 +129,9 @@ def _same_event(a: Draft, b: Draft) -> bool:
         return False
     pa, pb = set(a.participants), set(b.participants)
     if a.sentence == b.sentence and (pa & pb):
-        return True
+        # one event said twice in a sentence; but "met A, and was to meet B" are two meetings
+        if a.type not in ("Meeting", "PhoneCall") or pa <= pb or pb <= pa or min(len(pa), len(pb)) < 2:
+            return True
     if (a.headline or b.headline) and (pa & pb):
         return True  # a headline restates the story's main event
     if a.type == "Visit":

@@ -162,12 +162,19 @@ class ParticipantStage:
                 break
         # a subject the parser missed: the names right before the verb, after the last comma
         # ("Al margen de la cita, Ferro y Andrade sostuvieron...")
+        # ("El 21 de febrero, al margen de X, el ministro de Y, Z, se reunió": back over the
+        # apposition's commas, nearest first, while the phrase cut off is no more than a name)
         sent = verb.sent
         head_text = self.text[sent.start_char : verb.idx]
-        cut = head_text.rfind(",")
-        if cut >= 0:
-            segment_start = sent.start_char + cut + 1
-            agents = self.agents_in(segment_start, verb.idx)
+        cut = len(head_text)
+        for _ in range(3):
+            if cut < 0:
+                break
+            cut = head_text.rfind(",", 0, cut)  # -1: from the sentence's start ("En su viaje a X Fulano se reunió")
+            start = sent.start_char + cut + 1
+            if any(t.pos_ in ("VERB", "AUX") and start <= t.idx for t in self.doc[sent.start : verb.i]):
+                break  # another clause's verb lies between: its names are not this verb's subject
+            agents = self.agents_in(start, verb.idx)
             if agents:
                 return agents
         # pro-drop: the last explicit subject before the verb (same or previous sentence)

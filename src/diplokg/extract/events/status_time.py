@@ -18,6 +18,7 @@ from ..timex import resolve as resolve_time
 from .draft import Draft
 from .lexicon import NOUNS, PLANNED_ADJ, PLANNING, _lemma
 
+FORESEEING = frozenset({"prever", "planear", "programar", "proyectar"})  # "está previsto que se reúnan"
 _DEADLINE = re.compile(r"(?:antes\s+de|hasta)\b", re.I)
 
 
@@ -46,6 +47,10 @@ class StatusTimeStage:
                 if cur.dep_ not in ("xcomp", "ccomp", "acl", "advcl", "obl", "nmod"):
                     break
                 cur = parent
+        # "estaba previsto que mantuviera un encuentro": the frame says it is a plan
+        if any(_lemma(a) in FORESEEING or a.lower_ in PLANNED_ADJ for a in list(verb.ancestors)[:3]
+               if verb.dep_ in ("ccomp", "csubj", "xcomp")):
+            planned = True
         # "va a reunirse", "se reunirá", "prevista para", "la próxima cumbre"
         if any(c.lower_ in PLANNED_ADJ for c in trigger.subtree if c.i < trigger.i + 4):
             planned = True
