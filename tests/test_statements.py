@@ -254,3 +254,9 @@ def test_companions_of_a_letter_ask_too(nlp):
                  "escribió una carta en la que pedían acelerar la integración regional.")
     statement = one_event(x, "Statement")
     assert {"Marta Ibáñez Cortés", "Paraguay", "Bolivia"} <= labels(x, statement.participants), describe_events(x)
+
+
+def test_a_year_or_a_day_is_no_figure(nlp):
+    x = run(nlp, "La canciller Marta Ibáñez Cortés aseguró que su país mantendrá su postura en 2027 "
+                 "y que la frontera seguirá abierta después del 15 de marzo.")
+    assert len(events(x, "Statement")) == 1, describe_events(x)

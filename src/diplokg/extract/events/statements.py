@@ -20,6 +20,7 @@ and makes one Statement per speaker (several sentences of one speaker are one st
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ...lang import load_json
@@ -33,6 +34,8 @@ NEGATED_CARRIERS = set(_LEX["negated_carriers"])
 COMMENT_NOUNS = set(_LEX["comment_nouns"])
 MET_OBJECTS = set(_LEX["met_objects"])
 COMPANION = set(_LEX["companion_marks"])
+MONTHS = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre",
+          "octubre", "noviembre", "diciembre"}
 SOURCING = set(_LEX["sourcing_marks"])
 STANCE_CONTENT = set(_LEX["stance_content"])
 ACTS = set(_LEX["acts_that_carry_words"])
@@ -373,7 +376,7 @@ class StatementStage:
             return True
         if any(_speculative(self.doc[i]) for i in said):
             return True  # "dijo que el país evalúa ...": a hypothesis
-        if not spec.get("announces") and any(self.doc[i].pos_ == "NUM" and any(ch.isdigit() for ch in self.doc[i].text) for i in said):
+        if not spec.get("announces") and any(self._figure(self.doc[i]) for i in said):
             return True  # "destacó que el intercambio superó los 4.000 millones": background figures
         affiliated = set().union(*(self._affiliation(k) for k in (d.actors or d.participants[:1])))
         if any(o.type in STATE_ACTS and affiliated & set(o.actors) for o in others):
@@ -381,6 +384,15 @@ class StatementStage:
         if quote_only and not self._own_channel(d) and any(affiliated & set(o.participants) for o in others):
             return True  # '«...», afirmó X' beside X's meeting or visit: its colour
         return False
+
+    def _figure(self, tok) -> bool:
+        """A figure the speaker gives ('4.000 millones', '35 %'), not a year or a day of a month."""
+        if tok.pos_ != "NUM" or not any(ch.isdigit() for ch in tok.text):
+            return False
+        if re.fullmatch(r"(?:19|20)\d\d", tok.text):
+            return False
+        near = {t.lower_ for t in self.doc[max(0, tok.i - 2) : tok.i + 3]}
+        return not near & MONTHS
 
     def _affiliation(self, key: str) -> set[str]:
         """A speaker and what they speak for: their post's state or organization."""
