@@ -157,3 +157,11 @@ def test_subject_glued_to_a_place_by_the_parser(nlp):
 def test_a_meeting_framed_as_foreseen_is_planned(nlp):
     x = run(nlp, "Está previsto que el canciller Martín Olivera Sosa mantenga un encuentro con la ministra Lucía Andrade Paz.")
     assert one_event(x, "Meeting").status == "planned"
+
+
+def test_agreement_reached_by_states_and_impersonal(nlp):
+    x = run(nlp, "En 2016 Argentina y Chile llegaron a un acuerdo histórico sobre pesca.")
+    assert participants(x, one_event(x, "Agreement")) == {"Argentina", "Chile"}
+    x = run(nlp, "El presidente de Panamá, Martín Olivera Sosa, recibió al presidente de Costa Rica, Jorge Salinas Vega. "
+                 "Ambos países se comprometieron a revisar sus controles aduaneros.")
+    assert participants(x, one_event(x, "Agreement")) == {"Panamá", "Costa Rica"}

@@ -17,7 +17,7 @@ from ...lang import load_json
 from .draft import Draft
 
 # Events whose noun alone may take its sides from the sentence around it.
-SCENE_TYPES = ("Meeting", "Negotiation", "PhoneCall")
+SCENE_TYPES = ("Meeting", "Negotiation", "PhoneCall", "Agreement")
 # Words that make a meeting one of states ("Gabinete Binacional", "Reunión de Alto Nivel").
 STATE_LEVEL = tuple(load_json("events.json")["state_level_words"])
 

@@ -257,7 +257,7 @@ class TriggerStage:
         verb = head if head.pos_ in ("VERB", "AUX") else tok
         if verb is tok and head.pos_ in ("VERB", "AUX"):
             verb = head
-        light = verb is not tok and _lemma(verb) in LIGHT | ACCEPT | PLANNING | {"ser", "estar", "haber"}
+        light = verb is not tok and (_lemma(verb) in LIGHT | ACCEPT | PLANNING | {"ser", "estar", "haber"} or _lemma(verb) in (carriers or ()))
         if self._blocked(verb if verb is not tok else tok, tok):
             return
         if self._anaphoric(tok, light) and not (etype == "Sanction" and self._sanction_imposer(tok)):
