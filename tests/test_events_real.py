@@ -165,3 +165,17 @@ def test_agreement_reached_by_states_and_impersonal(nlp):
     x = run(nlp, "El presidente de Panamá, Martín Olivera Sosa, recibió al presidente de Costa Rica, Jorge Salinas Vega. "
                  "Ambos países se comprometieron a revisar sus controles aduaneros.")
     assert participants(x, one_event(x, "Agreement")) == {"Panamá", "Costa Rica"}
+
+
+def test_impersonal_agreement_at_a_meeting_of_states(nlp):
+    x = run(nlp, "El ministro de Exteriores de España, Tomás Erazo Vidal, recibió a su homólogo de Mauritania, Raúl "
+                 "Quispe Mamani. Ambos repasaron la I Reunión de Alto Nivel celebrada en julio, en la que se acordó la "
+                 "concesión de un crédito a Mauritania.")
+    assert {"España", "Mauritania"} in [participants(x, e) for e in events(x, "Meeting")], describe_events(x)
+    assert participants(x, one_event(x, "Agreement")) == {"España", "Mauritania"}
+
+
+def test_agreements_signed_at_the_meeting_told_before(nlp):
+    x = run(nlp, "El canciller Martín Olivera Sosa se reunió con la ministra Lucía Andrade Paz en Quito. En dicho "
+                 "encuentro se firmaron acuerdos en materia de salud.")
+    assert participants(x, one_event(x, "AgreementSigning")) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from ...lang import load_json
 from .draft import Draft
+from .participants import _PERSON_NOUNS, _STATE_NOUNS
 
 # Events whose noun alone may take its sides from the sentence around it.
 SCENE_TYPES = ("Meeting", "Negotiation", "PhoneCall", "Agreement")
@@ -81,5 +82,25 @@ class SideStage:
         return found if len(found) >= 2 else []
 
     def _state_level(self, tok) -> bool:
-        phrase = " ".join(t.lower_ for t in tok.subtree if t.i >= tok.i)[:80]
+        phrase = self.doc[tok.i : tok.i + 6].text.lower()  # "Reunión de Alto Nivel", however it is parsed
         return tok.lower_ in ("comisión", "comisiones", "gabinete") or any(w in phrase for w in STATE_LEVEL)
+
+    def _meeting_at_hand(self, d: Draft) -> list[str]:
+        """'En dicho encuentro se firmaron acuerdos', 'en la que se acordó': an impersonal
+        agreement is between the sides of the meeting told in its sentence or the one before."""
+        for prev in reversed(self.drafts):
+            if prev.type in ("Meeting", "Visit") and 0 <= d.sentence - prev.sentence <= 1 and len(prev.participants) >= 2:
+                return list(prev.participants)
+        return []
+
+    def _impersonal(self, verb) -> bool:
+        """'se acordó la concesión de un crédito', 'se firmaron acuerdos': a passive with "se"
+        whose grammatical subject is what was agreed, not who agreed (no name, no title)."""
+        if not self._reflexive(verb):
+            return False
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
+        return not subjects or all(
+            c.pos_ == "NOUN" and not _STATE_NOUNS.search(c.lower_) and not _PERSON_NOUNS.search(c.lower_)
+            and not any(m.start <= c.idx < m.end for m in self.index.mentions + self.title_refs)
+            for c in subjects
+        )

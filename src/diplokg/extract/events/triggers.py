@@ -113,6 +113,8 @@ class TriggerStage:
             return  # "anunció la ruptura", "acordaron reunirse": the framed event is the news
         d = self._draft(spec["type"], tok, tok, sent_no)
         subj = (self._hostile_subject(tok) if spec["type"] in HOSTILE else []) or self.subject_agents(tok)
+        if spec["type"] in ("Agreement", "AgreementSigning") and self._impersonal(tok):
+            subj = self._meeting_at_hand(d)  # sides.py: "en la reunión se acordó X / se firmaron acuerdos"
         passive = self._passive(tok)
         if spec.get("subject_must_be_agent") and (not subj or passive):
             return
@@ -336,7 +338,8 @@ class TriggerStage:
                 if not invitee:
                     return
                 d.participants, d.actors = list(invitee), list(invitee)
-        if not d.participants and etype in SCENE_TYPES and not self.complements(tok, ("con", "entre", "de", "del")):
+        if not d.participants and etype in SCENE_TYPES and not self.complements(tok, ("con", "entre")) \
+                and not any(self.token_agents(c) for c in self.complements(tok, ("de", "del"))):
             d.add(self._scene_agents(tok))  # sides.py: "una reunión bilateral realizada el viernes"
             d.scene = True
         if etype in HOSTILE:
