@@ -648,7 +648,8 @@ def test_an_extended_invitation_names_the_invitee_and_plans_no_trip(nlp):
     assert labels(x, invitation.counterparts) == {"Mario Lobos Ferrer"}
     assert not events(x, "Visit")
     [negotiation] = events(x, "Negotiation")
-    assert labels(x, negotiation.participants) == {"Paraguay", "Uruguay"}
+    # "ambos países": the states, and the officials who acted for them (ANNOTATION-GUIDE: list both)
+    assert labels(x, negotiation.participants) == {"Paraguay", "Uruguay", "Rubén Ortiz Lezcano", "Mario Lobos Ferrer"}
 
 
 def test_recalling_an_envoy_targets_the_host_state(nlp):

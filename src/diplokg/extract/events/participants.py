@@ -118,10 +118,11 @@ class ParticipantStage:
             if d.start < pos:
                 persons = [k for k in d.participants if k.startswith("person/")]
                 if len(persons) >= 2 and states_only:
-                    # "ambos países" after two officials: their states
+                    # "ambos gobiernos firmaron" after two officials: their states act, and the
+                    # officials for them (the guide lists both; either alone reaches half)
                     states = list(dict.fromkeys(self._state_of(p) for p in persons if self._state_of(p)))
                     if len(states) >= 2:
-                        return states
+                        return states + [p for p in persons if self._state_of(p) in states]
                 if len(persons) >= 2:
                     return persons
                 if not persons_only and not persons and len(d.participants) >= 2:
