@@ -180,3 +180,10 @@ def test_agreements_signed_at_the_meeting_told_before(nlp):
     x = run(nlp, "El canciller Martín Olivera Sosa se reunió con la ministra Lucía Andrade Paz en Quito. En dicho "
                  "encuentro se firmaron acuerdos en materia de salud.")
     assert participants(x, one_event(x, "AgreementSigning")) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}
+
+
+def test_the_leaders_of_the_states_the_sentence_names(nlp):
+    x = run(nlp, "El presidente de Chile, Martín Olivera Sosa, habló por teléfono con el presidente de Rusia, Iván Petrov "
+                 "Orlov. El presidente de Perú, Jorge Salinas Vega, había viajado a Santiago. Las relaciones entre Chile y "
+                 "Perú mejoraron tras una reunión entre los líderes en octubre.")
+    assert {"Martín Olivera Sosa", "Jorge Salinas Vega"} in [participants(x, e) for e in events(x, "Meeting")], describe_events(x)

@@ -20,7 +20,7 @@ from .draft import Draft
 from .lexicon import ACCEPT, AGENT_TYPES, PLACE_TYPES, PLURAL_ANAPHORS, SUBJ, _lemma
 
 _STATE_NOUNS = re.compile(r"\b(?:países|gobiernos|estados|naciones|partes)\b")
-_PERSON_NOUNS = re.compile(r"\b(?:ministr[oa]s|cancilleres|mandatarios|president[ea]s|jefes|jefas|autoridades|funcionarios)\b")
+_PERSON_NOUNS = re.compile(r"\b(?:ministr[oa]s|cancilleres|mandatarios|president[ea]s|jefes|jefas|autoridades|funcionarios|líderes|diplomáticos)\b")
 
 
 class ParticipantStage:
@@ -81,12 +81,24 @@ class ParticipantStage:
         if not agents or bare in PLURAL_ANAPHORS:
             # "ambos", "los cancilleres": the pair named before; "los ministros de la UE" names its own
             for anaphor in PLURAL_ANAPHORS:
+                if phrase.startswith(anaphor) and _PERSON_NOUNS.search(phrase):
+                    leaders = self._leaders_of_states_in(tok.sent)
+                    if leaders:
+                        return leaders  # "entre Washington y Pekín ... una reunión entre los líderes"
                 if phrase.startswith(anaphor):
                     found = self._plural_antecedent(tok.idx, persons_only=bool(_PERSON_NOUNS.search(phrase)),
                                                     states_only=bool(_STATE_NOUNS.search(phrase)))
                     if found:
                         return found
         return agents
+
+    def _leaders_of_states_in(self, sent) -> list[str]:
+        """The officials of the states a sentence names, one each, when it names two or more:
+        "los líderes" there are theirs, not those of the event told before."""
+        states = list(dict.fromkeys(m.key for m in self.index.mentions
+                                    if m.type == "Country" and sent.start_char <= m.start < sent.end_char))
+        holders = [next((p.holder for p in self.positions if p.of == state), None) for state in states]
+        return [h for h in holders if h] if len(states) >= 2 and all(holders) else []
 
     def _span_of(self, tok) -> tuple[int, int]:
         """Char span of a token's subtree, cut before a relative clause or a parenthetical."""
