@@ -271,3 +271,10 @@ def test_body_with_a_new_acronym_is_one_entity(nlp):
     bodies = entities(x, "GovernmentBody")
     assert len(bodies) == 1 and find(x, "ANP", "GovernmentBody"), describe_entities(x)
     assert not entities(x, "Organization"), describe_entities(x)
+
+
+def test_a_hyphenated_surname_written_with_a_space_is_the_same_person(nlp):
+    x = run(nlp, "El ministro José Luis García-Ordóñez viajó a Túnez. El ministro García Ordóñez se reunirá con el "
+                 "presidente Karim Bensalem.")
+    persons = [e for e in x.entities if e.type == "Person" and "Ordóñez" in e.label]
+    assert len(persons) == 1, [e.label for e in persons]

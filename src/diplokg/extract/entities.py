@@ -845,7 +845,7 @@ def _rekey_name_fragments(spans: list[Span], persons: dict[tuple[int, int], str]
 
 
 def _name_tokens(name: str) -> list[str]:
-    return [fold(w) for w in re.findall(r"[\w'’\-\.]+", name)]
+    return [fold(w) for w in re.findall(r"[\w'’\.]+", name)]  # 'García-Margallo' is 'García Margallo'
 
 
 def _cluster_persons(spans: list[Span]) -> dict[tuple[int, int], str]:
@@ -861,8 +861,8 @@ def _cluster_persons(spans: list[Span]) -> dict[tuple[int, int], str]:
                 match = key
                 break
         if match is None:
-            if len([t for t in toks if t not in NAME_PARTICLES]) < 2:
-                continue  # a lone surname that names nobody else in the article
+            if len([t for t in fold(s.text).split() if t not in NAME_PARTICLES]) < 2:
+                continue  # a lone surname ("Claver-Carone" too) that names nobody else in the article
             match = entity_key("Person", s.text)
             clusters.append((toks, match))
         keys[(s.start, s.end)] = match
