@@ -119,3 +119,103 @@ def test_resolve_against_a_partial_publication_date(text, published, tense, valu
 def test_parts_of_the_day_and_years_without_month(text, published, tense, words, value):
     t = one(text, published, tense)
     assert (t.text, t.value) == (words, value)
+
+
+# ---------------------------------------------------------------- counted back from publication
+
+
+@pytest.mark.parametrize(
+    "text, published, words, value, precision",
+    [
+        ("firmaron hace cinco días un memorando", "2025-03-20", "hace cinco días", "2025-03-15", "day"),
+        ("se vieron hace una semana en Quito", "2025-03-20", "hace una semana", "2025-03", "month"),
+        ("se vieron hace dos semanas en Quito", "2025-03-05", "hace dos semanas", "2025-02", "month"),
+        ("rompió relaciones hace tres meses", "2025-02-10", "hace tres meses", "2024-11", "month"),
+        ("lo visitó hace 2 años", "2025-02-10", "hace 2 años", "2023", "year"),
+        ("la embajada cerró hace apenas un mes", "2025-01-08", "hace apenas un mes", "2024-12", "month"),
+    ],
+)
+def test_hace_counts_back_from_publication(text, published, words, value, precision):
+    t = one(text, published, "past")
+    assert (t.text, t.value, t.precision) == (words, value, precision)
+
+
+@pytest.mark.parametrize("text", ["mantienen relaciones desde hace dos años", "hace unos días", "hace falta un acuerdo"])
+def test_hace_as_a_duration_or_vague_is_no_date(text):
+    assert find_time_expressions(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, published, precision, value",
+    [
+        ("se vieron hace una semana", "2025-03", "month", "2025-03"),
+        ("rompió relaciones hace dos meses", "2025-03", "month", "2025-01"),
+        ("rompió relaciones hace dos meses", "2025", "year", "2025"),
+        ("lo visitó hace un año", "2025", "year", "2024"),
+    ],
+)
+def test_hace_against_a_partial_publication_date(text, published, precision, value):
+    from diplokg.model import anchor_of
+
+    (t,) = find_time_expressions(text)
+    anchor, prec = anchor_of(published)
+    assert prec == precision
+    assert resolve(t, anchor, "past", prec).value == value
+
+
+# ---------------------------------------------------------------- dated from another date of the story
+
+
+@pytest.mark.parametrize(
+    "text, words, ref, value",
+    [
+        ("Un día antes, el ministro habló con la prensa", "Un día antes", "2025-07-01", "2025-06-30"),
+        ("la cancillería protestó el mismo día", "el mismo día", "2025-07-01", "2025-07-01"),
+        ("ese mismo día llegó a Quito", "ese mismo día", "2025-07-01", "2025-07-01"),
+        ("al día siguiente viajó a Lima", "al día siguiente", "2025-07-31", "2025-08-01"),
+        ("el día anterior había firmado", "el día anterior", "2025-07-01", "2025-06-30"),
+        ("tres días después firmaron", "tres días después", "2025-12-30", "2026-01-02"),
+        ("dos semanas más tarde se reunieron", "dos semanas más tarde", "2025-07-01", "2025-07-15"),
+    ],
+)
+def test_anaphoric_words_count_from_their_reference(text, words, ref, value):
+    from diplokg.extract.timex import is_anaphoric, shift_from
+
+    (t,) = find_time_expressions(text)
+    assert t.text == words and is_anaphoric(t)
+    assert resolve(t, date(2025, 9, 1), "past").value is None  # not from publication
+    assert shift_from(t, ref, "day").value == value
+
+
+def test_anaphoric_words_need_a_day_to_count_days_from():
+    from diplokg.extract.timex import shift_from
+
+    (same,) = find_time_expressions("el mismo día")
+    (before,) = find_time_expressions("un día antes")
+    assert (shift_from(same, "2025-07", "month").value, shift_from(same, "2025-07", "month").precision) == ("2025-07", "month")
+    assert shift_from(before, "2025-07", "month").value is None
+
+
+@pytest.mark.parametrize("text", ["dos días después de la cumbre", "la víspera de la votación", "un día antes de que llegara"])
+def test_a_span_counted_from_a_named_thing_is_not_anaphoric(text):
+    assert find_time_expressions(text) == []
+
+
+# ---------------------------------------------------------------- datelines
+
+
+@pytest.mark.parametrize(
+    "text, words, value",
+    [
+        ("Martes 3 marzo 2026.\nEl canciller llegó a Lima.", "Martes 3 marzo 2026", "2026-03-03"),
+        ("Quito, Jueves 5 de Febrero de 2026.- La ministra", "Jueves 5 de Febrero de 2026", "2026-02-05"),
+    ],
+)
+def test_a_capitalised_dateline_is_a_date(text, words, value):
+    found = find_time_expressions(text)
+    assert [t.text for t in found] == [words]
+    assert resolve(found[0], date(2026, 3, 10), "past").value == value
+
+
+def test_capitalised_month_without_a_day_is_still_a_name():
+    assert find_time_expressions("Julio César y Abril Soto") == []

@@ -71,9 +71,34 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             re.I,
         ),
     ),
+    # "hace una semana", "hace dos meses": counted back from publication ("desde hace dos
+    # años" is a duration, not a date)
+    (
+        "ago",
+        re.compile(
+            rf"(?<!desde\s)(?<!hasta\s)\bhace\s+(?:(?:apenas|ya|justo|exactamente)\s+)?(?P<n>\d{{1,2}}|{_NUMW})\s+(?P<unit>días?|semanas?|mes|meses|años?)\b",
+            re.I,
+        ),
+    ),
+    # Dated from another date, not from publication: "el mismo día", "un día antes",
+    # "al día siguiente", "dos días después". Resolved by `shift_from`. "Un día después de
+    # que X" is dated from X, which has no date of its own: not these words.
+    (
+        "anaphoric",
+        re.compile(
+            rf"\b(?:(?P<same>(?:el|ese|aquel)\s+mismo\s+día|(?:ese|aquel)\s+día)"
+            rf"|(?P<next>al\s+día\s+siguiente|el\s+día\s+siguiente)"
+            rf"|(?P<prev>el\s+día\s+anterior|la\s+víspera)"
+            rf"|(?P<n>\d{{1,2}}|{_NUMW})\s+(?P<unit>días?|semanas?)\s+(?P<dir>antes|después|más\s+tarde))\b(?!\s+de\b)",
+            re.I,
+        ),
+    ),
     ("year", re.compile(r"\b(?:(?:en|para|desde|hasta|durante|antes\s+de|el\s+año)\s+)(?P<y>(?:19|20)\d{2})\b(?!\s*(?:\.\d|%))", re.I)),
     ("deictic", re.compile(r"(?<!la\s)(?<!esta\s)(?<!por\s)\b(?P<w>pasado\s+mañana|anteayer|mañana|hoy|ayer|anoche|esta\s+(?:mañana|tarde|noche))\b", re.I)),
 ]
+
+
+PATTERNS_BY_KIND = dict(PATTERNS)
 
 
 def find_time_expressions(text: str) -> list[TimeExpr]:
@@ -89,7 +114,8 @@ def find_time_expressions(text: str) -> list[TimeExpr]:
                 # A bare weekday word with no article is rarely a date ("de lunes a viernes").
                 continue
             groups = m.groupdict()
-            if any(groups.get(g) and not groups[g].islower() for g in ("m", "wd")):
+            dateline = _kind == "daymonth" and groups["d"].isdigit()  # "Viernes 19 abril 2024."
+            if not dateline and any(groups.get(g) and not groups[g].islower() for g in ("m", "wd")):
                 continue  # Spanish writes months and weekdays in lower case: "Julio César" is a name
             taken.append((start, end))
             found.append(TimeExpr(text=text[start:end], start=start, end=end))
@@ -143,12 +169,51 @@ def _absolute_anchor(text: str) -> date | None:
 _DAY_RELATIVE = frozenset({"weekday", "week", "deictic", "weekday_day"})
 
 
+def is_anaphoric(expr: TimeExpr) -> bool:
+    """Words dated from another date of the story ("el mismo día", "un día antes"), not
+    from publication: `resolve` leaves them unresolved, `shift_from` dates them."""
+    return PATTERNS_BY_KIND["anaphoric"].fullmatch(expr.text) is not None
+
+
+def shift_from(expr: TimeExpr, ref_value: str, ref_precision: str) -> TimeExpr:
+    """Date anaphoric words from the date they refer to ("un día antes" of 2024-05-28 is
+    2024-05-27). A shift of days needs a reference known to the day; "el mismo día" takes
+    the reference whatever its precision."""
+    m = PATTERNS_BY_KIND["anaphoric"].fullmatch(expr.text)
+    if m is None:
+        return expr
+    if m.group("same"):
+        return replace(expr, value=ref_value, precision=ref_precision)
+    if ref_precision != "day":
+        return expr
+    if m.group("next"):
+        days = 1
+    elif m.group("prev"):
+        days = -1
+    else:
+        days = _num(m.group("n")) * (7 if m.group("unit").lower().startswith("semana") else 1)
+        if m.group("dir").lower() == "antes":
+            days = -days
+    try:
+        value = date.fromisoformat(ref_value) + timedelta(days=days)
+    except (OverflowError, ValueError):
+        return expr
+    return replace(expr, value=value.isoformat(), precision="day")
+
+
 def _resolve_partial(text: str, anchor: date, tense: str | None, precision: str) -> tuple[str, str] | None:
     """`_resolve_text` against an anchor known only to the month or the year."""
     for kind, pattern in PATTERNS:
         m = pattern.fullmatch(text)
         if not m:
             continue
+        if kind == "anaphoric":
+            return None
+        if kind == "ago":
+            unit = m.group("unit").lower()
+            if unit.startswith(("día", "semana")) or unit.startswith("mes") and precision == "year":
+                return iso_at(anchor, precision), precision
+            return _r_ago(m, anchor, tense)
         if kind in _DAY_RELATIVE:
             if kind == "weekday_day" and precision == "month":
                 return _RESOLVERS[kind](m, anchor.replace(day=min(int(m.group("d")), 28)), None)
@@ -291,6 +356,24 @@ def _r_deictic(m, anchor, tense):
     return (anchor + timedelta(days=offset[word])).isoformat(), "day"
 
 
+def _r_ago(m, anchor, tense):
+    n = _num(m.group("n"))
+    unit = m.group("unit").lower()
+    if unit.startswith("día"):
+        return (anchor - timedelta(days=n)).isoformat(), "day"
+    if unit.startswith("semana"):
+        # a week back is known to its month ("hace una semana" of a 29th: that month)
+        return iso_at(anchor - timedelta(days=7 * n), "month"), "month"
+    if unit.startswith("mes"):
+        month0 = anchor.year * 12 + anchor.month - 1 - n
+        return f"{month0 // 12:04d}-{month0 % 12 + 1:02d}", "month"
+    return f"{anchor.year - n:04d}", "year"
+
+
+def _r_anaphoric(m, anchor, tense):
+    return None  # dated from the story, not from publication: see shift_from
+
+
 _RESOLVERS = {
     "daymonth": _r_daymonth,
     "weekday_day": _r_weekday_day,
@@ -299,6 +382,8 @@ _RESOLVERS = {
     "month": _r_month,
     "week": _r_week,
     "relyear": _r_relyear,
+    "ago": _r_ago,
+    "anaphoric": _r_anaphoric,
     "year": _r_year,
     "deictic": _r_deictic,
 }

@@ -2,24 +2,32 @@
 
 Future and conditional verbs, planning verbs ("acordaron reunirse"), "para" clauses and
 words like "próxima" make an event planned, and so does a date after publication. The date
-is the time expression governed by the event's own clause, resolved in the event's tense;
-an event with no date of its own takes the last date before it in its paragraph, or that of
-the last dated event. This stage reads tense and time expressions, not who takes part.
+is the time expression governed by the event's own clause, resolved in the event's tense
+("un día antes", "el mismo día": from the date of the event before it); an event with no
+date of its own takes the date said in an earlier sentence of its paragraph, the article's
+dateline, or that of the last dated event said before it (from another paragraph, only a date
+of the news). This stage reads tense and time expressions, not who takes part.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
+from datetime import date, timedelta
 
 from ...model import TimeExpr, iso_at
+from ..alternation import alternation
 from ..doc_text import token_starts
+from ..timex import NUMBER_WORDS, is_anaphoric, shift_from
 from ..timex import resolve as resolve_time
 from .draft import Draft
 from .lexicon import NOUNS, PLANNED_ADJ, PLANNING, _lemma
 
 FORESEEING = frozenset({"prever", "planear", "programar", "proyectar"})  # "está previsto que se reúnan"
 _DEADLINE = re.compile(r"(?:antes\s+de|hasta)\b", re.I)
+_SEQUENCE = frozenset({"después", "antes"})  # "poco después de que ...", "dos días antes de que ..."
+_STEP = re.compile(rf"(?:(?P<n>\d{{1,2}}|{alternation(w for w in NUMBER_WORDS if ' ' not in w)})\s+(?P<unit>días?|semanas?)|(?P<hours>horas|minutos))\s+$", re.I)
 
 
 class StatusTimeStage:
@@ -91,14 +99,41 @@ class StatusTimeStage:
                 return None
             # the words date the clause this one hangs from: resolve them in that clause's
             # tense ("llegó el martes ..., durante la cual se reunirá": this Tuesday;
-            # "una reunión realizada el viernes": the last Friday)
+            # "una reunión realizada el viernes": the last Friday); a host with no tense
+            # (a noun: "tras una reunión en octubre, donde se alcanzó") in the event's own;
+            # "tres días después de que ..." steps from the host's day
             best = min(governed, key=lambda t: abs(t.start - trigger.idx))
-            return self._resolve(best, _tense_of(ancestor))
+            own = "future" if d.status == "planned" else "past"
+            time = self._resolve(best, _tense_of(ancestor) or own)
+            path = list(verb.ancestors)[: list(verb.ancestors).index(ancestor)]
+            step = next((t for t in path if t.lower_ in _SEQUENCE), None)
+            if step is not None and time.precision == "day":
+                time = self._step_from(time, step)
+            return time
         cands = governed
         anchor = trigger.idx
         best = min(cands, key=lambda t: abs(t.start - anchor))
         tense = "future" if d.status == "planned" else "past"
         return self._resolve(best, tense)
+
+    def _step_from(self, time: TimeExpr, step) -> TimeExpr:
+        """The date of a clause said to be before or after its host's ("anunció el jueves
+        la ruptura, tres días después de que X expulsara..."): counted back or forth when
+        the text says by how much ("tres días", "horas"), else known to the month only
+        ("poco después de que X dijera": the host's month)."""
+        before = self.text[max(0, step.idx - 40) : step.idx]
+        sign = -1 if step.lower_ == "después" else 1
+        m = _STEP.search(before)
+        if m and m.group("hours"):
+            return time  # "horas después": the same day
+        if m:
+            days = _num_word(m.group("n")) * (7 if m.group("unit").lower().startswith("semana") else 1)
+            try:
+                day = date.fromisoformat(time.value) + timedelta(days=sign * days)
+            except (TypeError, ValueError):
+                return time
+            return replace(time, value=day.isoformat(), inherited=True)
+        return replace(time, value=time.value[:7], precision="month", inherited=True)
 
     def _resolve(self, time: TimeExpr, tense: str | None) -> TimeExpr:
         return resolve_time(time, self.published, tense, self.published_precision)
@@ -127,6 +162,12 @@ class StatusTimeStage:
             if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "cop") or self._is_trigger(tok):
                 if tok.i not in targets and not (tok.idx >= time.start and tok.idx < time.end):
                     return False
+            if (tok.pos_ in ("ADJ", "VERB") and "Part" in tok.morph.get("VerbForm") and tok.i not in targets
+                    and any(c.lower_ == "lo" and c.i < tok.i for c in tok.children)):
+                # "lo anunciado el 3 de mayo" is an act of its own ("en seguimiento de lo
+                # anunciado el 3 de mayo, visitó"); "un mitin celebrado el martes" is the scene
+                # of the clause it hangs from, and dates it
+                return False
             if tok.head is tok:
                 return False
             tok = tok.head
@@ -136,20 +177,111 @@ class StatusTimeStage:
         return tok.pos_ in ("NOUN", "PROPN") and (tok.lower_ in NOUNS or _lemma(tok) in NOUNS)
 
     def _date_from_context(self, drafts: list[Draft]) -> None:
-        """An occurred event with no date of its own takes the last date said before it in
-        its paragraph ("La respuesta de Irán llegó el miércoles. El vocero ... condenó")."""
-        if self.published is None:
-            return
+        """Dates for events whose words give none of their own, in this order:
+
+        - words dated from another date ("un día antes", "el mismo día") count from the
+          date of the last dated event before them, else the last date said before them;
+        - an occurred event takes the last date said in an earlier sentence of its paragraph
+          ("La respuesta de Irán llegó el miércoles. El vocero ... condenó"): a date in its
+          own sentence that its clause does not govern belongs to another clause;
+        - in an article that opens with a dateline ("Lima, 3 de mayo de 2026."), an occurred
+          event with no date took place on the dateline's day;
+        - else the date of the last dated occurred event said before it, if in its paragraph,
+          or, from another paragraph, only a date of the news (not before the month ahead of
+          publication: "en enero" of a background paragraph dates nothing after it).
+        """
+        drafts = sorted(drafts, key=lambda d: d.start)
+        self._resolve_anaphora(drafts)
+        sents = list(self.doc.sents)
         for d in drafts:
-            if d.status != "occurred" or d.time is not None:
+            if self.published is None or d.status != "occurred" or d.time is not None:
                 continue
             para_start = self.text.rfind("\n", 0, d.start) + 1
-            before = [t for t in self.times if para_start <= t.start and t.end <= d.start and not _DEADLINE.match(t.text)]
+            sent_start = sents[d.sentence].start_char if d.sentence < len(sents) else d.start
+            before = [t for t in self.times if para_start <= t.start and t.end <= min(d.start, sent_start)
+                      and not _DEADLINE.match(t.text) and not is_anaphoric(t)]
             for t in reversed(before):
                 r = self._resolve(t, "past")
                 if r.value and r.value <= self._published_iso()[: len(r.value)]:
                     d.time = TimeExpr(r.text, r.start, r.end, r.value, r.precision, inherited=True)
                     break
+        dateline = self._dateline() if self.published is not None else None
+        if dateline is not None:
+            for d in drafts:
+                if d.status == "occurred" and d.time is None and d.start >= dateline.end:
+                    d.time = replace(dateline, inherited=True)
+        dated: list[Draft] = []
+        for d in drafts:
+            if d.status != "occurred":
+                continue
+            if d.time is not None:
+                if d.time.value:
+                    dated.append(d)
+                continue
+            said = [p for p in dated if p.time.start < d.start]  # a date said before it
+            para = self._paragraph(d.start)
+            source = next((p for p in reversed(said) if self._paragraph(p.start) == para), None) or next(
+                (p for p in reversed(said) if self._is_news_date(p.time)), None)
+            if source is not None:
+                t = source.time
+                d.time = TimeExpr(t.text, t.start, t.end, t.value, t.precision, inherited=True)
+
+    def _resolve_anaphora(self, drafts: list[Draft]) -> None:
+        """ "Un día antes", "el mismo día": from the last dated event before the words,
+        else from the last date said before them."""
+        for k, d in enumerate(drafts):
+            if d.time is None or d.time.value or not is_anaphoric(d.time):
+                continue
+            ref = next((p.time for p in reversed(drafts[:k]) if p.time and p.time.value
+                        and p.time.precision == "day" and p.time.start < d.time.start), None)
+            if ref is None:
+                for t in reversed([t for t in self.times if t.end <= d.time.start and not is_anaphoric(t)]):
+                    r = self._resolve(t, "past")
+                    if r.value:
+                        ref = r
+                        break
+            if ref is not None:
+                d.time = shift_from(d.time, ref.value, ref.precision)
+
+    def _paragraph(self, char: int) -> int:
+        return self.text.count("\n", 0, char)
+
+    def _dateline(self) -> TimeExpr | None:
+        """The date an article opens with, alone or after a place ("Viernes 19 abril 2024.",
+        "Quito, 3 de mayo de 2026.-"), resolved to its day."""
+        if not self.times:
+            return None
+        first = min(self.times, key=lambda t: t.start)
+        if not _DATELINE_BEFORE.fullmatch(self.text[: first.start]) or not _DATELINE_AFTER.match(self.text[first.end :]):
+            return None
+        r = self._resolve(first, "past")
+        return r if r.value and r.precision == "day" else None
+
+    def _is_news_date(self, time: TimeExpr) -> bool:
+        """A date of the news: its period reaches the month before publication or later
+        (without a publication date, any)."""
+        if self.published is None:
+            return True
+        value = time.value
+        try:
+            if time.precision == "day":
+                last_day = date.fromisoformat(value)
+            elif time.precision == "month":
+                y, m = int(value[:4]), int(value[5:7])
+                last_day = date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
+            else:
+                last_day = date(int(value[:4]), 12, 31)
+        except (TypeError, ValueError):
+            return False
+        return last_day >= self.published - timedelta(days=31)
+
+
+_DATELINE_BEFORE = re.compile(r"\s*(?:[A-ZÁÉÍÓÚÑ][^\n,.;:]{0,40},\s*)?")
+_DATELINE_AFTER = re.compile(r"\s*(?:[.\-–—(|]|\n|$)")
+
+
+def _num_word(word: str) -> int:
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
 def _tense_of(verb) -> str | None:
@@ -165,20 +297,20 @@ def _tense_of(verb) -> str | None:
 
 
 def _inherit_dates(drafts: list[Draft]) -> None:
-    """An event reported with no date of its own, among events that have one, happened on
-    the date of the last dated event before it ("Durante la reunión de trabajo, ..." after
-    "recibió este jueves"); a planned event only from a plan in its own sentence."""
-    last: dict[str, tuple[TimeExpr, int]] = {}
+    """A planned event with no date of its own takes that of a plan said before it in its
+    own sentence ("viajará el jueves a X, donde se reunirá..."). Occurred events inherit
+    in `StatusTimeStage._date_from_context`."""
+    last: tuple[TimeExpr, int] | None = None
     for d in sorted(drafts, key=lambda d: d.start):
+        if d.status != "planned":
+            continue
         if d.time and d.time.value:
-            last[d.status] = (d.time, d.sentence)
+            last = (d.time, d.sentence)
             continue
-        prev = last.get(d.status)
-        if prev is None or d.time is not None:
+        if last is None or d.time is not None:
             continue
-        time, sentence = prev
-        # A plan inherits only within its sentence ("viajará el jueves a X, donde se reunirá...").
-        if d.status == "planned" and sentence != d.sentence:
+        time, sentence = last
+        if sentence != d.sentence:
             continue
         d.time = TimeExpr(text=time.text, start=time.start, end=time.end, value=time.value,
                           precision=time.precision, inherited=True)
