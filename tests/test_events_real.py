@@ -187,3 +187,21 @@ def test_the_leaders_of_the_states_the_sentence_names(nlp):
                  "Orlov. El presidente de Perú, Jorge Salinas Vega, había viajado a Santiago. Las relaciones entre Chile y "
                  "Perú mejoraron tras una reunión entre los líderes en octubre.")
     assert {"Martín Olivera Sosa", "Jorge Salinas Vega"} in [participants(x, e) for e in events(x, "Meeting")], describe_events(x)
+
+
+def test_talks_after_a_call_are_no_call(nlp):
+    x = run(nlp, "El presidente Martín Olivera Sosa habló por teléfono con la presidenta Lucía Andrade Paz. Meses antes, "
+                 "las conversaciones entre las delegaciones de Chile y Perú avanzaron en Lima.")
+    assert len(events(x, "PhoneCall")) == 1, describe_events(x)
+
+
+def test_a_summit_named_again_by_its_organization_is_the_same_meeting(nlp):
+    x = run(nlp, "El presidente Martín Olivera Sosa y la presidenta Lucía Andrade Paz participaron en la cumbre de la "
+                 "Unión Europea en Bruselas. La foto muestra a los asistentes durante la cumbre de la Unión Europea.")
+    assert len(events(x, "Meeting")) == 1, describe_events(x)
+
+
+def test_members_in_brackets_only_detail_the_organization(nlp):
+    x = run(nlp, "La Unión Europea y los países del Mercosur (Argentina, Brasil, Paraguay y Uruguay) alcanzaron un "
+                 "acuerdo comercial.")
+    assert participants(x, one_event(x, "Agreement")) == {"Unión Europea", "Mercado Común del Sur"}

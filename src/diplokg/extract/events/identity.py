@@ -115,6 +115,8 @@ def _same_event(a: Draft, b: Draft) -> bool:
             return True
     if a.side and b.side and a.side != b.side:
         return False  # "con A, con B": one event with each
+    if a.type == "Meeting" and _restates(a, b):
+        return True  # "la cumbre de la UE" said again, after the summit with its leaders
     if a.scene or b.scene:
         pa, pb = set(a.participants), set(b.participants)
         return pa <= pb or pb <= pa
@@ -137,6 +139,13 @@ def _same_event(a: Draft, b: Draft) -> bool:
     if a.type == "Visit":
         return pa == pb and a.destination == b.destination
     return pa == pb or (abs(a.sentence - b.sentence) <= 1 and (pa <= pb or pb <= pa))
+
+
+def _restates(a: Draft, b: Draft) -> bool:
+    """A meeting named by its organizations alone, within the sides of another meeting."""
+    pa, pb = set(a.participants), set(b.participants)
+    persons = lambda ps: any(k.startswith("person/") for k in ps)  # noqa: E731
+    return (not persons(pa) and pa <= pb) or (not persons(pb) and pb <= pa)
 
 
 def _inherit_places(drafts: list[Draft]) -> None:

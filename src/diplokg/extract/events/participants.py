@@ -55,6 +55,9 @@ class ParticipantStage:
         """The acting agents named in a char range: persons if any, else states and bodies."""
         mentions = [m for m in self.index.mentions + self.title_refs if start <= m.start and m.end <= end and m.type in AGENT_TYPES]
         maximal = [m for m in mentions if not any(o is not m and o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in mentions)]
+        outside = [m for m in maximal if not self._in_brackets(m.start, start)]
+        if outside:
+            maximal = outside  # "los países de Mercosur (A, B y C)": the brackets only detail
         persons = [m.key for m in maximal if m.type == "Person"]
         if persons:
             return list(dict.fromkeys(persons))
@@ -91,6 +94,11 @@ class ParticipantStage:
                     if found:
                         return found
         return agents
+
+    def _in_brackets(self, pos: int, since: int) -> bool:
+        """Whether `pos` lies inside a parenthesis opened after `since`."""
+        opened = self.text.rfind("(", since, pos)
+        return opened >= 0 and self.text.find(")", opened, pos) < 0
 
     def _leaders_of_states_in(self, sent) -> list[str]:
         """The officials of the states a sentence names, one each, when it names two or more:

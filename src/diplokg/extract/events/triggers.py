@@ -226,8 +226,11 @@ class TriggerStage:
         window = " ".join(t.lower_ for t in tok.subtree) + " " + " ".join(t.lower_ for t in self.doc[max(0, tok.i - 2) : tok.i + 4])
         if any(n in window for n in needs):
             return True
-        # "la octava ronda" after "la séptima ronda de negociaciones": the article has said what it is.
+        # "la octava ronda" after "la séptima ronda de negociaciones": the article has said what it is
+        # (for one more of the same; "las conversaciones" after a call are talks, not calls).
         etype = NOUNS.get(tok.lower_) or NOUNS.get(_lemma(tok))
+        if etype == "PhoneCall" and "Plur" in tok.morph.get("Number"):
+            return False
         return any(d.type == etype and d.start < tok.idx for d in self.drafts)
 
     def _noun_event(self, tok, etype: str, sent_no: int) -> None:
