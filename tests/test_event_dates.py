@@ -77,3 +77,17 @@ def test_a_date_said_after_an_event_is_not_inherited_by_it(nlp):
                     "«Chile y Bolivia reiteran que el gobierno de Venezuela debe respetar la voluntad popular», agrega el "
                     "comunicado.\nChile y Bolivia establecieron relaciones diplomáticas el 12 de mayo de 1903.", "2024-08-23")
     assert one_event(x, "Statement").time.value == "2024-08-23", describe_events(x)
+
+
+def test_plans_of_a_trip_under_way_today_take_its_day(nlp):
+    x = run_at(nlp, "El canciller de Uruguay, Martín Olivera Sosa, realiza hoy una visita oficial a Bolivia.\n\n"
+                    "En La Paz, Olivera se reunirá con el presidente boliviano, Raúl Quispe Luna.\n\n"
+                    "Además, el canciller expresará su apoyo a la integración regional.", "2025-05-14")
+    assert one_event(x, "Meeting", "planned").time.value == "2025-05-14"
+    assert one_event(x, "Statement", "planned").time.value == "2025-05-14"
+
+
+def test_a_plan_takes_no_past_date(nlp):
+    x = run_at(nlp, "El canciller de Uruguay, Martín Olivera Sosa, llegó ayer a Bolivia.\n\n"
+                    "En La Paz, Olivera se reunirá con el presidente boliviano, Raúl Quispe Luna.", "2025-05-14")
+    assert one_event(x, "Meeting", "planned").time is None

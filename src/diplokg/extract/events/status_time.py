@@ -210,6 +210,7 @@ class StatusTimeStage:
             for d in drafts:
                 if d.status == "occurred" and d.time is None and d.start >= dateline.end:
                     d.time = replace(dateline, inherited=True)
+        self._date_plans(drafts)
         dated: list[Draft] = []
         for d in drafts:
             if d.status != "occurred":
@@ -225,6 +226,29 @@ class StatusTimeStage:
             if source is not None:
                 t = source.time
                 d.time = TimeExpr(t.text, t.start, t.end, t.value, t.precision, inherited=True)
+
+    def _date_plans(self, drafts: list[Draft]) -> None:
+        """A planned event with no date of its own: a plan said before it in its sentence
+        ("viajará el jueves a X, donde se reunirá..."), else an event said before it in its
+        paragraph when that date is not past, else the story's first dated event when it is
+        the publication day ("realiza hoy una visita a X. ... se reunirá con Y": today)."""
+        if self.published is None:
+            return
+        dated = [d for d in drafts if d.time is not None and d.time.value]
+        for d in drafts:
+            if d.status != "planned" or d.time is not None:
+                continue
+            said = [p for p in dated if p.time.start < d.start and p.start < d.start]
+            if any(p.status == "planned" and p.sentence == d.sentence for p in said):
+                continue  # `_inherit_dates`
+            para = self._paragraph(d.start)
+            source = next((p for p in reversed(said) if self._paragraph(p.start) == para), None)
+            if source is None and said and said[0].time.value == self._published_iso():
+                source = said[0]  # the story's first event is today's: a trip under way
+            if source is None or source.time.value < self._published_iso()[: len(source.time.value)]:
+                continue
+            t = source.time
+            d.time = TimeExpr(t.text, t.start, t.end, t.value, t.precision, inherited=True)
 
     def _resolve_anaphora(self, drafts: list[Draft]) -> None:
         """ "Un día antes", "el mismo día": from the last dated event before the words,
