@@ -205,3 +205,18 @@ def test_members_in_brackets_only_detail_the_organization(nlp):
     x = run(nlp, "La Unión Europea y los países del Mercosur (Argentina, Brasil, Paraguay y Uruguay) alcanzaron un "
                  "acuerdo comercial.")
     assert participants(x, one_event(x, "Agreement")) == {"Unión Europea", "Mercado Común del Sur"}
+
+
+@pytest.mark.parametrize("prep", ["por", "a"])
+def test_a_trip_made_at_someones_invitation(nlp, prep):
+    x = run(nlp, f"La canciller argentina, Lucía Andrade Paz, visitó Bogotá {prep} invitación del canciller de Colombia, "
+                 "Martín Olivera Sosa.")
+    invitation = one_event(x, "Invitation")
+    assert labels(x, invitation.actors) == {"Martín Olivera Sosa"}
+    assert labels(x, invitation.counterparts) == {"Lucía Andrade Paz"}
+    assert labels(x, one_event(x, "Visit").actors) == {"Lucía Andrade Paz"}
+
+
+def test_a_meeting_of_a_joint_commission_is_one_of_its_states(nlp):
+    x = run(nlp, "La primera reunión de la Comisión Binacional de Alto Nivel Ecuador-Perú se celebró en enero en Loja.")
+    assert {"Ecuador", "Perú"} <= participants(x, one_event(x, "Meeting"))

@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+import re
+
 from ...lang import load_json
+from ..gazetteer import load_gazetteer
 from .draft import Draft
 from .participants import _PERSON_NOUNS, _STATE_NOUNS
 
@@ -21,6 +24,8 @@ from .participants import _PERSON_NOUNS, _STATE_NOUNS
 SCENE_TYPES = ("Meeting", "Negotiation", "PhoneCall", "Agreement")
 # Words that make a meeting one of states ("Gabinete Binacional", "Reunión de Alto Nivel").
 STATE_LEVEL = tuple(load_json("events.json")["state_level_words"])
+# Words that make a body one of two or more states, named in its own name.
+JOINT_WORDS = tuple(load_json("noise.json")["joint_body_words"])
 
 
 class SideStage:
@@ -104,3 +109,19 @@ class SideStage:
             and not any(m.start <= c.idx < m.end for m in self.index.mentions + self.title_refs)
             for c in subjects
         )
+
+    def _states_named_in(self, mention) -> list[str]:
+        """The states a joint body's own name names ("Comisión Binacional Perú-Ecuador"):
+        a meeting of the body is one of those states."""
+        if not any(w in mention.text for w in JOINT_WORDS):
+            return []
+        gaz = load_gazetteer()
+        found = []
+        for part in re.split(r"[-–/]| y |,", mention.text):
+            words = part.split()
+            for n in range(len(words), 0, -1):  # the longest state name at the end of the part
+                key = gaz.country_of_name(" ".join(words[-n:]))
+                if key:
+                    found.append(key)
+                    break
+        return list(dict.fromkeys(found)) if len(found) >= 2 else []

@@ -251,6 +251,9 @@ class TriggerStage:
             return  # "el acuerdo de libre comercio" is a document; "alcanzaron un acuerdo" an event
         if etype == "Invitation" and _lemma(head) in ("aceptar", "agradecer", "extender", "cursar", "formular", "reiterar", "recibir"):
             pass
+        elif etype == "Invitation" and any(c.dep_ == "case" and c.lower_ in ("por", "a") for c in tok.children):
+            self._keep_invitation_behind(tok, sent_no)  # "visitó Bogotá por invitación de X"
+            return
         elif etype == "Invitation":
             if tok.dep_ not in ("obj",) and not self._relative_light_verb(tok):
                 return
@@ -312,8 +315,9 @@ class TriggerStage:
         if etype in ("Meeting", "Negotiation"):
             left, right = self._span_of(tok)
             for m in self.index.mentions:
-                if left <= m.start and m.end <= right and m.type == "InternationalOrganization" and m.key not in d.participants:
+                if left <= m.start and m.end <= right and m.type == "InternationalOrganization":
                     d.add([m.key])
+                    d.add(self._states_named_in(m))  # sides.py: "la Comisión Binacional Perú-Ecuador"
         if etype == "Invitation" and not accepted and verb is not tok:
             for host in (verb, tok):  # "extendió una invitación a su homólogo, X"
                 for c in self.complements(host, ("a", "al")):
@@ -349,6 +353,23 @@ class TriggerStage:
             self._hostile_noun(d, tok, verb, light)
         self._places(d, tok, verb, {"type": etype})
         self._status(d, verb, tok)
+        self._keep(d)
+
+    def _keep_invitation_behind(self, tok, sent_no: int) -> None:
+        """'X visitó Bogotá por / a invitación de Y': Y invited X, and X accepted (the trip itself
+        is the clause's own event)."""
+        clause = tok.head if tok.head.pos_ in ("VERB", "AUX") else None
+        if clause is None or self._blocked(clause, tok):
+            return
+        inviters = [a for c in self.complements(tok, ("de", "del")) for a in self.token_agents(c)]
+        guests = [a for a in self.subject_agents(clause) if a not in inviters]
+        if not inviters or not guests:
+            return
+        d = self._draft("Invitation", tok, clause, sent_no)
+        d.add(inviters, "actor")
+        d.add(guests, "counterpart")
+        self._status(d, clause, tok)
+        d.status = "occurred"  # the invitation came before the trip it explains
         self._keep(d)
 
     def _relative_light_verb(self, tok):
