@@ -220,3 +220,22 @@ def test_a_trip_made_at_someones_invitation(nlp, prep):
 def test_a_meeting_of_a_joint_commission_is_one_of_its_states(nlp):
     x = run(nlp, "La primera reunión de la Comisión Binacional de Alto Nivel Ecuador-Perú se celebró en enero en Loja.")
     assert {"Ecuador", "Perú"} <= participants(x, one_event(x, "Meeting"))
+
+
+def test_welcoming_a_visitor_is_a_reception(nlp):
+    x = run(nlp, "El presidente Martín Olivera Sosa dio la bienvenida a la presidenta Lucía Andrade Paz en Quito.")
+    assert labels(x, one_event(x, "Meeting").actors) == {"Lucía Andrade Paz"}
+    assert labels(x, one_event(x, "Visit").actors) == {"Lucía Andrade Paz"}
+
+
+def test_political_consultations_are_a_meeting(nlp):
+    x = run(nlp, "Ecuador y Perú celebraron en Lima la primera ronda de consultas políticas bilaterales.")
+    assert participants(x, one_event(x, "Meeting")) == {"Ecuador", "Perú"}
+    x = run(nlp, "Ecuador llamó a consultas a su embajador en Perú.")
+    assert events(x, "Meeting") == []
+
+
+def test_the_signing_named_first_by_its_noun(nlp):
+    x = run(nlp, "Tras la firma del tratado, el canciller Martín Olivera Sosa y la ministra Lucía Andrade Paz ofrecieron "
+                 "una rueda de prensa.")
+    assert participants(x, one_event(x, "AgreementSigning")) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}

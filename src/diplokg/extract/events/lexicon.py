@@ -13,6 +13,7 @@ LEX = load_json("events.json")
 VERBS: dict[str, dict] = LEX["verbs"]
 NOUNS: dict[str, str] = LEX["nouns"]
 NOUN_NEEDS: dict[str, list[str]] = LEX["noun_needs"]
+OBJECT_READINGS: dict[str, dict[str, dict]] = {k: v for k, v in LEX["object_readings"].items() if not k.startswith("_")}
 NOUN_LIGHT: dict[str, set[str]] = {k: set(v) for k, v in LEX["noun_light_verbs"].items() if not k.startswith("_")}
 LIGHT = set(LEX["light_verbs"])
 SIGNING_LIGHT = set(LEX["signing_light_verbs"])

@@ -21,7 +21,7 @@ from .draft import Draft
 from .participants import _PERSON_NOUNS, _STATE_NOUNS
 
 # Events whose noun alone may take its sides from the sentence around it.
-SCENE_TYPES = ("Meeting", "Negotiation", "PhoneCall", "Agreement")
+SCENE_TYPES = ("Meeting", "Negotiation", "PhoneCall", "Agreement", "AgreementSigning")
 # Words that make a meeting one of states ("Gabinete Binacional", "Reunión de Alto Nivel").
 STATE_LEVEL = tuple(load_json("events.json")["state_level_words"])
 # Words that make a body one of two or more states, named in its own name.

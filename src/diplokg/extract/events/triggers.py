@@ -18,7 +18,8 @@ from .draft import Draft
 from .hostile import HOSTILE
 from .sides import SCENE_TYPES
 from .statements import STATEMENT_VERBS
-from .lexicon import (ACCEPT, CANCEL, DEFINITE, DENIAL, LIGHT, MODAL, NEGATION, NOUN_LIGHT, NOUN_NEEDS, NOUNS, PLACE_TYPES,
+from .lexicon import (ACCEPT, CANCEL, DEFINITE, DENIAL, LIGHT, MODAL, NEGATION, NOUN_LIGHT, NOUN_NEEDS, NOUNS, OBJECT_READINGS,
+                      PLACE_TYPES,
                       PLANNED_ADJ, PLANNING, SIGNING_LIGHT, SPECULATIVE, SPECULATIVE_WORDS, SUBJ, VERBS, _lemma)
 
 
@@ -32,6 +33,9 @@ class TriggerStage:
             lemma = _lemma(tok)
             if lemma in VERBS:  # an event verb may also be a statement verb ("reafirmaron su compromiso")
                 self._verb_event(tok, VERBS[lemma], sent_no)
+            for c in tok.children:  # "dio la bienvenida a X": a reading of the verb by its object
+                if c.dep_ == "obj" and _lemma(c) in OBJECT_READINGS.get(lemma, {}):
+                    self._verb_event(tok, OBJECT_READINGS[lemma][_lemma(c)], sent_no)
             if lemma in STATEMENT_VERBS:
                 self._statement_event(tok, STATEMENT_VERBS[lemma], sent_no)  # statements.py; identity keeps the event
         elif pos in ("NOUN", "PROPN"):
@@ -244,7 +248,7 @@ class TriggerStage:
             return
         if _lemma(head) in VERBS and VERBS[_lemma(head)]["type"] == etype:
             return
-        if etype == "AgreementSigning" and _lemma(head) not in SIGNING_LIGHT:
+        if etype == "AgreementSigning" and _lemma(head) not in SIGNING_LIGHT and tok.lower_ != "firma":
             return  # a memorando that nobody signs here is just a document
         carriers = NOUN_LIGHT.get(tok.lower_)
         if carriers is not None and _lemma(head) not in carriers:
@@ -268,9 +272,10 @@ class TriggerStage:
         light = verb is not tok and (_lemma(verb) in LIGHT | ACCEPT | PLANNING | {"ser", "estar", "haber"} or _lemma(verb) in (carriers or ()))
         if self._blocked(verb if verb is not tok else tok, tok):
             return
-        if self._anaphoric(tok, light) and not (etype == "Sanction" and self._sanction_imposer(tok)):
+        if self._anaphoric(tok, light) and not (etype == "Sanction" and self._sanction_imposer(tok)) \
+                and any(d.type == etype for d in self.drafts):
             self._attach_to_previous(tok, etype)
-            return
+            return  # (with nothing of its type told before, "la firma del tratado" is its first word)
         relative = self._relative_light_verb(tok)
         if relative is not None and not (light and verb is not tok):
             verb, light = relative, True
