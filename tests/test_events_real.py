@@ -239,3 +239,8 @@ def test_the_signing_named_first_by_its_noun(nlp):
     x = run(nlp, "Tras la firma del tratado, el canciller Martín Olivera Sosa y la ministra Lucía Andrade Paz ofrecieron "
                  "una rueda de prensa.")
     assert participants(x, one_event(x, "AgreementSigning")) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}
+
+
+def test_an_event_under_a_future_verb_is_planned(nlp):
+    x = run(nlp, "Los gobiernos de Ecuador y Perú volverán a reunirse en Quito.")
+    assert one_event(x, "Meeting").status == "planned"

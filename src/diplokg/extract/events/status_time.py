@@ -52,6 +52,9 @@ class StatusTimeStage:
                 if _lemma(parent) in PLANNING or parent.lower_.startswith("invitaci") or any(g.lower_ == "para" for g in cur.children if g.dep_ in ("mark", "case")):
                     planned = True
                     break
+                if cur.dep_ == "xcomp" and _tense_of(parent) == "future":
+                    planned = True  # "volverán a reunirse", "tendrá que viajar"
+                    break
                 if cur.dep_ not in ("xcomp", "ccomp", "acl", "advcl", "obl", "nmod"):
                     break
                 cur = parent
