@@ -219,3 +219,13 @@ def test_a_capitalised_dateline_is_a_date(text, words, value):
 
 def test_capitalised_month_without_a_day_is_still_a_name():
     assert find_time_expressions("Julio César y Abril Soto") == []
+
+
+@pytest.mark.parametrize("text, found", [
+    ("En una calurosa mañana en Lima, el ministro recibió a su homólogo.", []),
+    ("Cada mañana el canciller repasa la agenda.", []),
+    ("El canciller viajará mañana a Lima.", ["mañana"]),
+    ("Esta mañana llegó a Quito.", ["Esta mañana"]),
+])
+def test_the_morning_is_not_tomorrow(text, found):
+    assert [t.text for t in find_time_expressions(text)] == found

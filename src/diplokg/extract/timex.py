@@ -113,6 +113,8 @@ def find_time_expressions(text: str) -> list[TimeExpr]:
             if _kind == "weekday" and not (m.group("this") or m.group(0)[:2].lower() in ("el", "la", "de") or m.group("rel")):
                 # A bare weekday word with no article is rarely a date ("de lunes a viernes").
                 continue
+            if _kind == "deictic" and m.group("w").lower() == "mañana" and _morning(text[:start]):
+                continue  # "una calurosa mañana": the morning, not tomorrow
             groups = m.groupdict()
             dateline = _kind == "daymonth" and groups["d"].isdigit()  # "Viernes 19 abril 2024."
             if not dateline and any(groups.get(g) and not groups[g].islower() for g in ("m", "wd")):
@@ -120,6 +122,15 @@ def find_time_expressions(text: str) -> list[TimeExpr]:
             taken.append((start, end))
             found.append(TimeExpr(text=text[start:end], start=start, end=end))
     return sorted(found, key=lambda t: t.start)
+
+
+_MORNING_BEFORE = re.compile(
+    rf"\b(?:{alternation(_T['morning_determiners'])}|\w+(?:{alternation(_T['morning_adjective_endings'])}))\s+$", re.I)
+
+
+def _morning(before: str) -> bool:
+    """Whether "mañana" after these words is a noun: a determiner or an adjective before it."""
+    return bool(_MORNING_BEFORE.search(before[-40:]))
 
 
 def resolve(expr: TimeExpr, anchor: date | None, tense: str | None = None, anchor_precision: str = "day") -> TimeExpr:
