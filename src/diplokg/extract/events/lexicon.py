@@ -1,5 +1,5 @@
-"""The lexicon the stages share: trigger words and modality cues from events.json, and the
-grammatical categories they are matched against.
+"""The lexicon the stages share: trigger words and modality cues from events.json, the
+grammatical categories they are matched against, and the small parse helpers all stages use.
 
 Not a stage of its own: triggers, participants and status all look words up here, so it
 sits apart and each stage imports what it needs without importing another stage.
@@ -39,3 +39,12 @@ def _lemma(tok) -> str:
     lemma = tok.lemma_.lower()
     parts = lemma.split()
     return parts[0] if parts else lemma
+
+def _without_relatives(tok) -> list:
+    """The tokens of a phrase, leaving out its relative clauses ("un grupo que se reunirá")."""
+    out, stack = [], [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in ("acl", "acl:relcl"))
+    return out

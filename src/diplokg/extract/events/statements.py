@@ -25,7 +25,8 @@ import unicodedata
 
 from ...lang import load_json
 from .draft import Draft
-from .lexicon import AGENT_TYPES, DEFINITE, NEGATION, NOUNS, PLURAL_ANAPHORS, SPECULATIVE, SUBJ, VERBS, _lemma
+from .lexicon import (AGENT_TYPES, DEFINITE, NEGATION, NOUNS, PLURAL_ANAPHORS, SPECULATIVE, SUBJ, VERBS, _lemma,
+                      _without_relatives)
 
 _LEX = load_json("statements.json")
 STATEMENT_VERBS: dict[str, dict] = _LEX["verbs"]
@@ -469,12 +470,3 @@ def _plain(word: str) -> str:
 
 def _case(tok) -> set[str]:
     return {g.lower_ for g in tok.children if g.dep_ in ("case", "mark", "fixed")}
-
-
-def _without_relatives(tok) -> list:
-    out, stack = [], [tok]
-    while stack:
-        t = stack.pop()
-        out.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in ("acl", "acl:relcl"))
-    return out

@@ -20,7 +20,8 @@ from .sides import SCENE_TYPES
 from .statements import STATEMENT_VERBS
 from .lexicon import (ACCEPT, CANCEL, DEFINITE, DENIAL, LIGHT, MODAL, NEGATION, NOUN_LIGHT, NOUN_NEEDS, NOUNS, OBJECT_READINGS,
                       PLACE_TYPES,
-                      PLANNED_ADJ, PLANNING, SIGNING_LIGHT, SPECULATIVE, SPECULATIVE_WORDS, SUBJ, VERBS, _lemma)
+                      PLANNED_ADJ, PLANNING, SIGNING_LIGHT, SPECULATIVE, SPECULATIVE_WORDS, SUBJ, VERBS, _lemma,
+                      _without_relatives)
 
 
 class TriggerStage:
@@ -455,13 +456,3 @@ class TriggerStage:
             right = t
         start, end = start_tok.idx, right.idx + len(right.text)
         return start, end
-
-
-def _without_relatives(tok) -> list:
-    """The tokens of a phrase, leaving out its relative clauses ("un grupo que se reunirá")."""
-    out, stack = [], [tok]
-    while stack:
-        t = stack.pop()
-        out.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in ("acl", "acl:relcl"))
-    return out
