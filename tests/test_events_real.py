@@ -244,3 +244,14 @@ def test_the_signing_named_first_by_its_noun(nlp):
 def test_an_event_under_a_future_verb_is_planned(nlp):
     x = run(nlp, "Los gobiernos de Ecuador y Perú volverán a reunirse en Quito.")
     assert one_event(x, "Meeting").status == "planned"
+
+
+# ---------------------------------------------------------------- states and governments as actors
+
+
+def test_states_act_through_titles_capitals_and_coordination(nlp):
+    x = run(nlp, "Los cancilleres de Perú y Bolivia acordaron reabrir el paso fronterizo. Caracas revocó las visas de "
+                 "los diplomáticos colombianos.")
+    assert participants(x, one_event(x, "Agreement")) == {"Perú", "Bolivia"}
+    sanction = one_event(x, "Sanction")
+    assert labels(x, sanction.actors) == {"Venezuela"} and labels(x, sanction.counterparts) == {"Colombia"}
