@@ -823,3 +823,16 @@ def test_jaccard_values():
     assert jaccard({"a"}, {"a", "b"}) == 0.5
     assert jaccard({"a"}, {"a", "b", "c"}) == pytest.approx(1 / 3)
     assert jaccard(set(), set()) == 1.0
+
+
+
+def test_status_disagreements_are_listed(tmp_path):
+    ents = [{"id": f"p{i}", "type": "Person", "name": f"Persona {chr(64 + i)}"} for i in (1, 2)]
+    gold = gold_of(tmp_path, gold_doc(ents, events=[
+        {"type": "Meeting", "participants": ["p1", "p2"], "status": "planned", "evidence": "se reunirán"}]))
+    ext_ents = [ent(f"k{i}", "Person", f"Persona {chr(64 + i)}") for i in (1, 2)]
+    result = score(extraction(entities=ext_ents, events=[event("Meeting", "k1", "k2")]), gold)
+    assert result.status_mismatches == ("gold planned ours occurred: Meeting [Persona A, Persona B] 'se reunirán'",)
+    from diplokg.evaluate import Report
+
+    assert "status events: gold planned ours occurred" in format_report(Report((result,)))

@@ -255,3 +255,11 @@ def test_states_act_through_titles_capitals_and_coordination(nlp):
     assert participants(x, one_event(x, "Agreement")) == {"Perú", "Bolivia"}
     sanction = one_event(x, "Sanction")
     assert labels(x, sanction.actors) == {"Venezuela"} and labels(x, sanction.counterparts) == {"Colombia"}
+
+
+def test_status_of_purposes_and_plural_plans(nlp):
+    x = run(nlp, "El canciller Martín Olivera Sosa aprovechó la llamada para invitar a la ministra Lucía Andrade Paz a "
+                 "visitar Quito.")
+    assert one_event(x, "Invitation").status == "occurred"
+    x = run(nlp, "Ecuador y Perú anunciaron que están previstas próximas reuniones de sus comisiones de cooperación.")
+    assert {e.status for e in events(x, "Meeting")} == {"planned"}, describe_events(x)

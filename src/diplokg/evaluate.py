@@ -485,6 +485,7 @@ class ArticleScore:
     entity_map: tuple[tuple[str, str], ...] = ()  # (extracted key, gold id)
     event_types: tuple[tuple[str, CategoryScore], ...] = ()  # per event type, in EVENT_TYPES order
     date_mismatches: tuple[str, ...] = ()  # matched events whose date disagrees with a gold date
+    status_mismatches: tuple[str, ...] = ()  # matched events whose status disagrees with the gold's
 
     def category(self, name: str) -> CategoryScore:
         return getattr(self, name)
@@ -720,6 +721,12 @@ def score(extraction: Extraction, gold: Gold) -> ArticleScore:
         entity_map=tuple(sorted(key_to_gold.items())),
         event_types=tuple(event_types),
         date_mismatches=date_mismatches,
+        status_mismatches=tuple(
+            f"gold {g.status} ours {e.status}: {render_gold_event(g, gold)}"
+            for i, j in sorted(ev_pairs.items(), key=lambda p: p[1])
+            for e, g in [(extraction.events[i], gold.events[j])]
+            if g.status is not None and not _status_agrees(e, g)
+        ),
     )
 
 
@@ -864,6 +871,7 @@ def _format_errors(report: Report) -> list[str]:
             block += [f"    miss {name}: {m}" for m in cat.misses]
             block += [f"    fp   {name}: {m}" for m in cat.false_positives]
         block += [f"    date events: {m}" for m in a.date_mismatches]
+        block += [f"    status events: {m}" for m in a.status_mismatches]
         if block:
             any_listed = True
             lines.append(f"  {a.article_id}")
@@ -920,6 +928,7 @@ def report_json(report: Report) -> dict:
         entry["per_event_type"] = {name: c.counts() for name, c in a.event_types}
         entry["slots"] = a.agreement.slots()
         entry["date_mismatches"] = list(a.date_mismatches)
+        entry["status_mismatches"] = list(a.status_mismatches)
         entry["entity_map"] = dict(a.entity_map)
         articles.append(entry)
     overall: dict = {name: report.total(name).counts() for name in CATEGORIES}

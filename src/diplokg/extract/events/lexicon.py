@@ -20,6 +20,7 @@ SIGNING_LIGHT = set(LEX["signing_light_verbs"])
 ACCEPT = set(LEX["acceptance_verbs"])
 PLANNING = set(LEX["planning_verbs"])
 PLANNED_ADJ = set(LEX["planned_adjectives"])
+PURPOSE_REALIZED = set(LEX["purpose_realized_verbs"])  # "aprovechó la llamada para invitarla": she was invited
 NEGATION = set(LEX["negation"])
 DENIAL = set(LEX["denial_verbs"])
 CANCEL = set(LEX["cancel_verbs"])

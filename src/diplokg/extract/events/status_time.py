@@ -22,7 +22,7 @@ from ..doc_text import token_starts
 from ..timex import NUMBER_WORDS, is_anaphoric, shift_from
 from ..timex import resolve as resolve_time
 from .draft import Draft
-from .lexicon import NOUNS, PLANNED_ADJ, PLANNING, _lemma
+from .lexicon import NOUNS, PLANNED_ADJ, PLANNING, PURPOSE_REALIZED, _lemma
 
 FORESEEING = frozenset({"prever", "planear", "programar", "proyectar"})  # "está previsto que se reúnan"
 _DEADLINE = re.compile(r"(?:antes\s+de|hasta)\b", re.I)
@@ -49,7 +49,8 @@ class StatusTimeStage:
                 if cur.head is cur:
                     break
                 parent = cur.head
-                if _lemma(parent) in PLANNING or parent.lower_.startswith("invitaci") or any(g.lower_ == "para" for g in cur.children if g.dep_ in ("mark", "case")):
+                purpose = any(g.lower_ == "para" for g in cur.children if g.dep_ in ("mark", "case"))
+                if _lemma(parent) in PLANNING or parent.lower_.startswith("invitaci") or purpose and _lemma(parent) not in PURPOSE_REALIZED:
                     planned = True
                     break
                 if cur.dep_ == "xcomp" and _tense_of(parent) == "future":
