@@ -263,3 +263,9 @@ def test_status_of_purposes_and_plural_plans(nlp):
     assert one_event(x, "Invitation").status == "occurred"
     x = run(nlp, "Ecuador y Perú anunciaron que están previstas próximas reuniones de sus comisiones de cooperación.")
     assert {e.status for e in events(x, "Meeting")} == {"planned"}, describe_events(x)
+
+
+def test_both_governments_after_two_officials_with_no_event_between(nlp):
+    x = run(nlp, "La presidenta de Chile, Lucía Andrade Paz, y el mandatario uruguayo, Jorge Salinas Vega, hablaron con "
+                 "la prensa. En la oportunidad, ambos gobiernos firmaron un memorándum de entendimiento sobre energía.")
+    assert {"Chile", "Uruguay"} <= participants(x, one_event(x, "AgreementSigning"))

@@ -152,7 +152,9 @@ class ParticipantStage:
             if m.type == "Person" and m.end <= pos and m.key not in seen:
                 seen.append(m.key)
             if len(seen) == 2:
-                return list(reversed(seen))
+                pair = list(reversed(seen))
+                states = list(dict.fromkeys(self._state_of(k) for k in pair if self._state_of(k)))
+                return states + pair if states_only and len(states) == 2 else pair
         return []
 
     def _explicit_subjects(self) -> list:
