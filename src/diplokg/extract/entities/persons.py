@@ -38,11 +38,6 @@ def _merge_split_names(spans: list[Span], text: str, gaz: Gazetteer) -> list[Spa
     return [s for s in spans if id(s) not in drop]
 
 
-def _is_name_token(tok) -> bool:
-    t = tok.text
-    return bool(t) and (t[0].isupper() and not t.isupper() or (t.isupper() and len(t) <= 3 and t.isalpha() and False))
-
-
 def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> list[Span]:
     text = doc_text(doc)
     cands: list[tuple[int, int]] = []

@@ -23,7 +23,6 @@ JOINT_WORDS = frozenset(load_json("noise.json")["joint_body_words"])
 _NOISE = load_json("noise.json")
 NON_ENTITY_HEADS = frozenset(_NOISE["non_entity_heads"])
 ROMAN = re.compile(r"^[IVXL]{1,5}$")
-_WORD = re.compile(r"\S+")
 
 
 @dataclass
