@@ -24,10 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "data" / "dev"
 SHARED_DEV = ROOT.parent / "shared" / "corpus" / "dev"
 
-# The floors of the issue.
-ENTITIES_F1 = 0.92
-POSITIONS_F1 = 0.85
-EVENTS_F1 = 0.75
+# The floors on the development corpus (issue 13 raised them: the rules for real prose
+# must not cost the synthetic articles).
+ENTITIES_F1 = 0.95
+POSITIONS_F1 = 0.95
+EVENTS_F1 = 0.88
 STATUS_ACCURACY = 0.90  # matched events whose status equals gold
 DATE_ACCURACY = 0.80  # matched events with a gold date whose dip:date equals it
 
