@@ -67,7 +67,7 @@ def test_government_of_the_article_state_by_leader(nlp):
 
 
 def test_transitional_government(nlp):
-    x = run(nlp, "Una misión de Chile asesorará al Gobierno de transición del presidente interino, Tomás Vidal.")
+    x = run(nlp, "El Gobierno de transición pidió apoyo técnico a Chile, dijo el presidente interino Tomás Vidal.")
     the(x, "Gobierno de transición", "GovernmentBody")
 
 
@@ -120,8 +120,8 @@ def test_delegation_sent_to_a_state(nlp):
 
 
 def test_named_delegation_of_an_organization_in_a_state(nlp):
-    x = run(nlp, "La Cancillería convocó al jefe de la Delegación de la UE en Chile. Tres empleados de la "
-                 "delegación de la UE en Chile fueron expulsados.")
+    x = run(nlp, "La Cancillería citó a la responsable de la Delegación de la UE en Chile. Tres funcionarios de la "
+                 "delegación de la UE en Chile deberán salir del país.")
     the(x, "Delegación de la UE en Chile", "Delegation")
     assert len(entities(x, "Delegation")) == 1, describe_entities(x)
     assert not entities(x, "GovernmentBody") or all("UE" not in e.label for e in entities(x, "GovernmentBody"))
@@ -218,7 +218,7 @@ def test_capitals_banner_names_nothing(nlp):
 
 
 def test_capitalised_common_words_are_no_places(nlp):
-    x = run(nlp, "En el marco de la Visita Oficial, ambos firmaron un acuerdo de Cooperación Triangular. "
+    x = run(nlp, "Con motivo de la Visita Oficial, los dos suscribieron un programa de Cooperación Triangular. "
                  "«Continuamos trabajando», dijo el ministro de Interior de Bolivia.")
     assert not entities(x, "Place") and not entities(x, "Person"), describe_entities(x)
 

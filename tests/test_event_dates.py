@@ -27,13 +27,13 @@ def test_a_dateline_dates_the_events_that_give_no_time(nlp):
     """The date an article opens with; 'lo anunciado el pasado 2 de febrero' is another act."""
     x = run_at(nlp, "Jueves 12 marzo 2026.\nEn seguimiento de lo anunciado el pasado 2 de febrero, la canciller "
                     "ecuatoriana, Lucía Andrade Paz, visitó Uruguay por invitación del canciller Martín Olivera Sosa.\n"
-                    "Ambos cancilleres mantuvieron una reunión en el Palacio Santos.", "2026-03-12")
+                    "Ambos cancilleres sostuvieron un encuentro en el Palacio Santos.", "2026-03-12")
     assert one_event(x, "Visit").time.value == "2026-03-12"
     assert one_event(x, "Meeting").time.value == "2026-03-12"
 
 
 def test_hace_una_semana_dates_the_letter_of_the_clause(nlp):
-    x = run_at(nlp, "El presidente de Chile y el presidente de Argentina escribieron hace una semana una carta en la que "
+    x = run_at(nlp, "El presidente de Chile y el presidente de Argentina remitieron hace una semana una misiva en la que "
                     "pedían acelerar la integración.", "2025-06-28")
     assert one_event(x, "Statement").time.value == "2025-06"
 
@@ -64,8 +64,8 @@ def test_a_background_month_in_another_paragraph_dates_nothing_after_it(nlp):
     """'en enero' of a background paragraph: the later meeting takes the news date."""
     x = run_at(nlp, "La canciller uruguaya, Marta Ibáñez Cortés, se reunió este miércoles en Washington con el secretario "
                     "de Estado, John Miller.\n\nEl diario local informó que el presidente uruguayo le manifestó en enero "
-                    "su interés en un tratado.\n\nEn su viaje, Ibáñez también se reunió con el secretario general de la "
-                    "OEA, Luis Almagro.", "2020-10")
+                    "su interés en un tratado.\n\nDurante la gira, Ibáñez mantuvo además un encuentro con el secretario "
+                    "general de la OEA, Pablo Ferrán.", "2020-10")
     assert [e.time.value for e in events(x, "Meeting")] == ["2020-10", "2020-10"], describe_events(x)
 
 
@@ -74,13 +74,13 @@ def test_a_date_said_after_an_event_is_not_inherited_by_it(nlp):
     earlier mention its event was merged with, dates nothing said before it."""
     x = run_at(nlp, "Los presidentes de Chile y Bolivia, Raúl Soto Vera y Ana Quispe Luna, acordaron el viernes fortalecer "
                     "la relación bilateral.\nChile y Bolivia se comprometieron a revisar sus controles aduaneros.\n"
-                    "«Chile y Bolivia reiteran que el gobierno de Venezuela debe respetar la voluntad popular», agrega el "
+                    "«Chile y Bolivia insisten en que Venezuela tiene que aceptar el resultado de las urnas», agrega el "
                     "comunicado.\nChile y Bolivia establecieron relaciones diplomáticas el 12 de mayo de 1903.", "2024-08-23")
     assert one_event(x, "Statement").time.value == "2024-08-23", describe_events(x)
 
 
 def test_plans_of_a_trip_under_way_today_take_its_day(nlp):
-    x = run_at(nlp, "El canciller de Uruguay, Martín Olivera Sosa, realiza hoy una visita oficial a Bolivia.\n\n"
+    x = run_at(nlp, "El canciller de Uruguay, Martín Olivera Sosa, cumple hoy una visita de trabajo a Bolivia.\n\n"
                     "En La Paz, Olivera se reunirá con el presidente boliviano, Raúl Quispe Luna.\n\n"
                     "Además, el canciller expresará su apoyo a la integración regional.", "2025-05-14")
     assert one_event(x, "Meeting", "planned").time.value == "2025-05-14"

@@ -79,7 +79,7 @@ def test_an_agreement_named_as_a_document_is_no_event(nlp):
 
 @pytest.mark.parametrize("text", [
     "El presidente Martín Olivera Sosa mantuvo una comunicación telefónica con la presidenta Lucía Andrade Paz.",
-    "El presidente Martín Olivera Sosa habló con la presidenta Lucía Andrade Paz a través de un enlace de video.",
+    "El presidente Martín Olivera Sosa habló con la presidenta Lucía Andrade Paz por medio de un enlace de video.",
 ])
 def test_phone_call_words(nlp, text):
     x = run(nlp, text)
@@ -148,7 +148,7 @@ def test_subject_after_a_long_opening_phrase(nlp):
 
 
 def test_subject_glued_to_a_place_by_the_parser(nlp):
-    x = run(nlp, "En su viaje a Estados Unidos Martín Olivera Sosa también se reunió con el secretario general de la "
+    x = run(nlp, "En su viaje a Canadá Martín Olivera Sosa se reunió asimismo con el secretario general de la "
                  "Organización de Estados Americanos, Jorge Salinas Vega.")
     assert participants(x, one_event(x, "Meeting")) == {"Martín Olivera Sosa", "Jorge Salinas Vega"}
     assert labels(x, one_event(x, "Visit").actors) == {"Martín Olivera Sosa"}
@@ -163,29 +163,29 @@ def test_agreement_reached_by_states_and_impersonal(nlp):
     x = run(nlp, "En 2016 Argentina y Chile llegaron a un acuerdo histórico sobre pesca.")
     assert participants(x, one_event(x, "Agreement")) == {"Argentina", "Chile"}
     x = run(nlp, "El presidente de Panamá, Martín Olivera Sosa, recibió al presidente de Costa Rica, Jorge Salinas Vega. "
-                 "Ambos países se comprometieron a revisar sus controles aduaneros.")
+                 "Ambos países se comprometieron a modernizar sus pasos de frontera.")
     # the states act, and the presidents for them
     assert participants(x, one_event(x, "Agreement")) == {"Panamá", "Costa Rica", "Martín Olivera Sosa", "Jorge Salinas Vega"}
 
 
 def test_impersonal_agreement_at_a_meeting_of_states(nlp):
     x = run(nlp, "El ministro de Exteriores de España, Tomás Erazo Vidal, recibió a su homólogo de Mauritania, Raúl "
-                 "Quispe Mamani. Ambos repasaron la I Reunión de Alto Nivel celebrada en julio, en la que se acordó la "
+                 "Quispe Mamani. Ambos repasaron la III Reunión de Alto Nivel celebrada en julio, en la que se acordó la "
                  "concesión de un crédito a Mauritania.")
     assert {"España", "Mauritania"} in [participants(x, e) for e in events(x, "Meeting")], describe_events(x)
     assert participants(x, one_event(x, "Agreement")) == {"España", "Mauritania"}
 
 
 def test_agreements_signed_at_the_meeting_told_before(nlp):
-    x = run(nlp, "El canciller Martín Olivera Sosa se reunió con la ministra Lucía Andrade Paz en Quito. En dicho "
-                 "encuentro se firmaron acuerdos en materia de salud.")
+    x = run(nlp, "El canciller Martín Olivera Sosa se reunió con la ministra Lucía Andrade Paz en Quito. Durante esa "
+                 "cita se firmaron dos convenios sobre vacunas.")
     assert participants(x, one_event(x, "AgreementSigning")) == {"Martín Olivera Sosa", "Lucía Andrade Paz"}
 
 
 def test_the_leaders_of_the_states_the_sentence_names(nlp):
     x = run(nlp, "El presidente de Chile, Martín Olivera Sosa, habló por teléfono con el presidente de Rusia, Iván Petrov "
                  "Orlov. El presidente de Perú, Jorge Salinas Vega, había viajado a Santiago. Las relaciones entre Chile y "
-                 "Perú mejoraron tras una reunión entre los líderes en octubre.")
+                 "Perú se afianzaron después de una reunión entre los líderes celebrada en marzo.")
     assert {"Martín Olivera Sosa", "Jorge Salinas Vega"} in [participants(x, e) for e in events(x, "Meeting")], describe_events(x)
 
 
@@ -267,5 +267,5 @@ def test_status_of_purposes_and_plural_plans(nlp):
 
 def test_both_governments_after_two_officials_with_no_event_between(nlp):
     x = run(nlp, "La presidenta de Chile, Lucía Andrade Paz, y el mandatario uruguayo, Jorge Salinas Vega, hablaron con "
-                 "la prensa. En la oportunidad, ambos gobiernos firmaron un memorándum de entendimiento sobre energía.")
+                 "la prensa. Después, ambos gobiernos firmaron un memorándum sobre energía solar.")
     assert {"Chile", "Uruguay"} <= participants(x, one_event(x, "AgreementSigning"))

@@ -70,7 +70,7 @@ def test_revoked_visas_sanction_the_officials_state(nlp):
 
 
 def test_sanctions_given_as_the_reason_of_a_recall(nlp):
-    x = run(nlp, "El Gobierno de Perú llamó a consultas a su embajador en Chile como respuesta al paquete de sanciones adoptado por la Unión Europea.")
+    x = run(nlp, "El Gobierno de Perú llamó a consultas a su embajador en Chile en represalia por el nuevo paquete de sanciones aprobado por la Unión Europea.")
     sanction = one_event(x, "Sanction")
     assert labels(x, sanction.actors) == {"Unión Europea"} and labels(x, sanction.counterparts) == {"Perú"}
     down = one_event(x, "RelationsDowngrade")

@@ -41,7 +41,7 @@ def test_report_verbs_make_a_statement_of_the_speaker(nlp, text):
         "El presidente Julio Fuentes Olmedo reiteró que su país respalda la mediación regional.",
         "El presidente Julio Fuentes Olmedo expresó su plena disponibilidad para ampliar la cooperación regional.",
         "El presidente Julio Fuentes Olmedo se posicionó sobre la crisis política en la región.",
-        "El presidente Julio Fuentes Olmedo no dudó en subrayar el papel de la región en la economía mundial.",
+        "El presidente Julio Fuentes Olmedo no dudó en subrayar cuánto pesa la región en la economía mundial.",
     ],
     ids=["alabo", "agradecio", "reitero", "expreso-disponibilidad", "se-posiciono", "no-dudo-en"],
 )
@@ -67,7 +67,7 @@ def test_a_call_on_both_sides_keeps_only_the_speaker(nlp):
 
 
 def test_a_supported_cause_is_no_addressee(nlp):
-    x = run(nlp, "El presidente Julio Fuentes Olmedo expresó su apoyo al proceso democrático de Paraguay.")
+    x = run(nlp, "El presidente Julio Fuentes Olmedo expresó su apoyo a la transición política de Paraguay.")
     statement = one_event(x, "Statement")
     assert labels(x, statement.participants) == {"Julio Fuentes Olmedo"}, describe_events(x)
 
@@ -223,7 +223,7 @@ def test_a_bare_feminine_title_is_the_holder_named_in_the_feminine(nlp):
 
 
 def test_where_someone_enters_is_no_addressee(nlp):
-    x = run(nlp, "La presidenta Marta Ibáñez Cortés entregó sus felicitaciones por el ingreso de Uruguay "
+    x = run(nlp, "La presidenta Marta Ibáñez Cortés entregó sus cálidas felicitaciones por el ingreso de Paraguay "
                  "al Consejo de Seguridad de las Naciones Unidas.")
     statement = one_event(x, "Statement")
     assert labels(x, statement.participants) == {"Marta Ibáñez Cortés"}, describe_events(x)
@@ -251,7 +251,7 @@ def test_praise_of_the_meeting_is_its_colour(nlp):
 
 def test_companions_of_a_letter_ask_too(nlp):
     x = run(nlp, "La canciller Marta Ibáñez Cortés, junto con los cancilleres de Paraguay y Bolivia, "
-                 "escribió una carta en la que pedían acelerar la integración regional.")
+                 "firmó una carta en la cual reclamaban acelerar la integración regional.")
     statement = one_event(x, "Statement")
     assert {"Marta Ibáñez Cortés", "Paraguay", "Bolivia"} <= labels(x, statement.participants), describe_events(x)
 

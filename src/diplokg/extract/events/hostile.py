@@ -90,7 +90,7 @@ class HostileStage:
         if not words & ENVOY_WORDS:
             return []
         states = [m.key for m in self.index.demonym_mentions if left <= m.start and m.end <= right and m.key]
-        for m in self.index.mentions:  # "al jefe de la delegación de la UE en X": the UE, not X
+        for m in self.index.mentions:  # "a la representante de la UE en X": the UE, not X
             if left <= m.start and m.end <= right and m.type in ("Country", "InternationalOrganization") \
                     and not re.search(r"\ben\s+(?:el\s+|la\s+|los\s+|las\s+)?$", self.text[max(left, m.start - 8) : m.start]):
                 states.append(m.key)

@@ -3,7 +3,7 @@
 A meeting "con A, con B y con C" is one meeting with each (a minister's day of talks),
 where "con A y B" is one meeting with both; a telephone call is between two sides, so
 "conversaciones telefónicas con los presidentes de A, B y C" are three calls. A meeting
-named by its noun alone ("una reunión bilateral realizada el viernes", "la Reunión de Alto
+named by its noun alone ("una reunión bilateral celebrada ayer", "la Reunión de Alto
 Nivel") is between those its sentence, or the one before, names. This stage reads the
 parse and the participants stage's answers; it opens no event of its own.
 """
@@ -91,7 +91,7 @@ class SideStage:
         return tok.lower_ in ("comisión", "comisiones", "gabinete") or any(w in phrase for w in STATE_LEVEL)
 
     def _meeting_at_hand(self, d: Draft) -> list[str]:
-        """'En dicho encuentro se firmaron acuerdos', 'en la que se acordó': an impersonal
+        """'durante esa cita se suscribieron convenios', 'donde se pactó': an impersonal
         agreement is between the sides of the meeting told in its sentence or the one before."""
         for prev in reversed(self.drafts):
             if prev.type in ("Meeting", "Visit") and 0 <= d.sentence - prev.sentence <= 1 and len(prev.participants) >= 2:
@@ -99,7 +99,7 @@ class SideStage:
         return []
 
     def _impersonal(self, verb) -> bool:
-        """'se acordó la concesión de un crédito', 'se firmaron acuerdos': a passive with "se"
+        """'se acordó la apertura de un consulado', 'se suscribieron convenios': a passive with "se"
         whose grammatical subject is what was agreed, not who agreed (no name, no title)."""
         if not self._reflexive(verb):
             return False

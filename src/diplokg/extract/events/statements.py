@@ -192,7 +192,7 @@ class StatementStage:
         cur = verb
         for _ in range(4):
             if cur.dep_ in ("acl", "acl:relcl") and cur.head.pos_ == "NOUN" and cur.head.head is not cur.head:
-                cur = cur.head.head  # "escribieron una carta en la que pedían ...": the writers ask
+                cur = cur.head.head  # "firmaron una carta donde reclaman ...": the signers ask
             elif cur.dep_ not in ("conj", "xcomp", "advcl", "ccomp") or cur.head is cur:
                 return None
             else:

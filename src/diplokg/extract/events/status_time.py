@@ -59,7 +59,7 @@ class StatusTimeStage:
                 if cur.dep_ not in ("xcomp", "ccomp", "acl", "advcl", "obl", "nmod"):
                     break
                 cur = parent
-        # "estaba previsto que mantuviera un encuentro": the frame says it is a plan
+        # "está previsto que se reúnan": the frame says it is a plan
         if any(_lemma(a) in FORESEEING or a.lower_ in PLANNED_ADJ for a in list(verb.ancestors)[:3]
                if verb.dep_ in ("ccomp", "csubj", "xcomp")):
             planned = True

@@ -353,7 +353,7 @@ class TriggerStage:
                 d.participants, d.actors = list(invitee), list(invitee)
         if not d.participants and etype in SCENE_TYPES and not self.complements(tok, ("con", "entre")) \
                 and not any(self.token_agents(c) for c in self.complements(tok, ("de", "del"))):
-            d.add(self._scene_agents(tok))  # sides.py: "una reunión bilateral realizada el viernes"
+            d.add(self._scene_agents(tok))  # sides.py: "una reunión bilateral celebrada ayer"
             d.scene = True
         if etype in HOSTILE:
             self._hostile_noun(d, tok, verb, light)
