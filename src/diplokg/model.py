@@ -7,7 +7,7 @@ frozen dataclasses. Offsets are Python string indices into `Article.text`, end e
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 

@@ -4,16 +4,17 @@ A meeting "con A, con B y con C" is one meeting with each (a minister's day of t
 where "con A y B" is one meeting with both; a telephone call is between two sides, so
 "conversaciones telefónicas con los presidentes de A, B y C" are three calls. A meeting
 named by its noun alone ("una reunión bilateral celebrada ayer", "la Reunión de Alto
-Nivel") is between those its sentence, or the one before, names. This stage reads the
-parse and the participants stage's answers; it opens no event of its own.
+Nivel") is between those its sentence, or the one before, names; an impersonal "se acordó"
+or "se firmaron" between the sides of the meeting just told; a meeting of a joint
+commission between the states its name names. This stage reads the parse and the
+participants stage's answers; it opens no event of its own.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
-
-import re
 
 from ...lang import load_json
 from ..gazetteer import load_gazetteer
