@@ -638,6 +638,9 @@ def test_cli_serve_subprocess(tmp_path):
     proc = subprocess.Popen(
         [str(SCRIPT), "serve", "--store", str(location), "--port", "0", "--allow-update", "--token-env", "MY_SERVE_TOKEN"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        # as at a terminal: a test run started in the background (a shell without job control)
+        # passes on an ignored SIGINT, and Ctrl-C would then not reach the server at all
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         first = proc.stdout.readline()
