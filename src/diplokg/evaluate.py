@@ -706,11 +706,9 @@ def score(extraction: Extraction, gold: Gold) -> ArticleScore:
         if n_ext or n_gold:
             event_types.append((name, CategoryScore(tp, n_ext - tp, n_gold - tp)))
 
+    in_gold_order = [(extraction.events[i], gold.events[j]) for i, j in sorted(ev_pairs.items(), key=lambda p: p[1])]
     date_mismatches = tuple(
-        render_date_mismatch(e, g, gold)
-        for i, j in sorted(ev_pairs.items(), key=lambda p: p[1])
-        for e, g in [(extraction.events[i], gold.events[j])]
-        if g.date is not None and not _date_agrees(e, g)
+        render_date_mismatch(e, g, gold) for e, g in in_gold_order if g.date is not None and not _date_agrees(e, g)
     )
     return ArticleScore(
         article_id=gold.id,
@@ -723,9 +721,7 @@ def score(extraction: Extraction, gold: Gold) -> ArticleScore:
         date_mismatches=date_mismatches,
         status_mismatches=tuple(
             f"gold {g.status} ours {e.status}: {render_gold_event(g, gold)}"
-            for i, j in sorted(ev_pairs.items(), key=lambda p: p[1])
-            for e, g in [(extraction.events[i], gold.events[j])]
-            if g.status is not None and not _status_agrees(e, g)
+            for e, g in in_gold_order if g.status is not None and not _status_agrees(e, g)
         ),
     )
 

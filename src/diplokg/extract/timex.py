@@ -160,19 +160,25 @@ def resolve(expr: TimeExpr, anchor: date | None, tense: str | None = None, ancho
     return replace(expr, value=iso, precision=precision)
 
 
-def _absolute_anchor(text: str) -> date | None:
-    """Words that carry their own year ("en 2026", "el 5 de marzo de 2026") resolve without
-    a publication date; anything relative does not."""
+def _kind_of(text: str) -> tuple[str, re.Match] | None:
+    """The kind of a found expression and its match: the first pattern that covers it all."""
     for kind, pattern in PATTERNS:
         m = pattern.fullmatch(text)
         if m:
-            groups = m.groupdict()
-            year = groups.get("y") or groups.get("y2") or groups.get("y3")
-            relative = any(groups.get(k) for k in ("rel", "pre", "this"))
-            if year and not relative:
-                return date(int(year), 1, 1)
-            return None
+            return kind, m
     return None
+
+
+def _absolute_anchor(text: str) -> date | None:
+    """Words that carry their own year ("en 2026", "el 5 de marzo de 2026") resolve without
+    a publication date; anything relative does not."""
+    found = _kind_of(text)
+    if found is None:
+        return None
+    groups = found[1].groupdict()
+    year = groups.get("y") or groups.get("y2") or groups.get("y3")
+    relative = any(groups.get(k) for k in ("rel", "pre", "this"))
+    return date(int(year), 1, 1) if year and not relative else None
 
 
 # Kinds whose value is counted in days from the anchor: with a month or a year as the
@@ -214,28 +220,27 @@ def shift_from(expr: TimeExpr, ref_value: str, ref_precision: str) -> TimeExpr:
 
 def _resolve_partial(text: str, anchor: date, tense: str | None, precision: str) -> tuple[str, str] | None:
     """`_resolve_text` against an anchor known only to the month or the year."""
-    for kind, pattern in PATTERNS:
-        m = pattern.fullmatch(text)
-        if not m:
-            continue
-        if kind == "anaphoric":
-            return None
-        if kind == "ago":
-            unit = m.group("unit").lower()
-            if unit.startswith(("día", "semana")) or unit.startswith("mes") and precision == "year":
-                return iso_at(anchor, precision), precision
-            return _r_ago(m, anchor, tense)
-        if kind in _DAY_RELATIVE:
-            if kind == "weekday_day" and precision == "month":
-                return _RESOLVERS[kind](m, anchor.replace(day=min(int(m.group("d")), 28)), None)
+    found = _kind_of(text)
+    if found is None:
+        return None
+    kind, m = found
+    if kind == "anaphoric":
+        return None
+    if kind == "ago":
+        unit = m.group("unit").lower()
+        if unit.startswith(("día", "semana")) or unit.startswith("mes") and precision == "year":
             return iso_at(anchor, precision), precision
-        if precision == "year":
-            tense = None  # no month to count from: "en julio" is July of that year
-        elif kind == "daymonth" and MONTHS[m.group("m").lower()] == anchor.month:
-            # The anchor's own month: the same year, whatever the tense.
-            return _RESOLVERS[kind](m, anchor.replace(day=min(_num(m.group("d")), 28)), None)
-        return _RESOLVERS[kind](m, anchor, tense)
-    return None
+        return _r_ago(m, anchor, tense)
+    if kind in _DAY_RELATIVE:
+        if kind == "weekday_day" and precision == "month":
+            return _RESOLVERS[kind](m, anchor.replace(day=min(int(m.group("d")), 28)), None)
+        return iso_at(anchor, precision), precision
+    if precision == "year":
+        tense = None  # no month to count from: "en julio" is July of that year
+    elif kind == "daymonth" and MONTHS[m.group("m").lower()] == anchor.month:
+        # The anchor's own month: the same year, whatever the tense.
+        return _RESOLVERS[kind](m, anchor.replace(day=min(_num(m.group("d")), 28)), None)
+    return _RESOLVERS[kind](m, anchor, tense)
 
 
 def _num(word: str) -> int:
@@ -263,11 +268,8 @@ def _month_year(month: int, anchor: date, direction: str | None) -> int:
 
 
 def _resolve_text(text: str, anchor: date, tense: str | None) -> tuple[str, str] | None:
-    for kind, pattern in PATTERNS:
-        m = pattern.fullmatch(text)
-        if m:
-            return _RESOLVERS[kind](m, anchor, tense)
-    return None
+    found = _kind_of(text)
+    return None if found is None else _RESOLVERS[found[0]](found[1], anchor, tense)
 
 
 def _r_daymonth(m, anchor, tense):

@@ -100,6 +100,7 @@ def _same_event(a: Draft, b: Draft) -> bool:
     contain the other's (dates, when both are known, must agree too)."""
     if a.type != b.type or a.status != b.status:
         return False
+    pa, pb = set(a.participants), set(b.participants)
     if a.sides and b.sides and a.type == b.type:
         # one-sided acts: "X expulsó a diplomáticos de Y" and "la expulsión decidida por Y" are two acts;
         # the same side acting against the same side, said twice, is one
@@ -115,10 +116,9 @@ def _same_event(a: Draft, b: Draft) -> bool:
             return True
     if a.side and b.side and a.side != b.side:
         return False  # "con A, con B": one event with each
-    if a.type == "Meeting" and _restates(a, b):
+    if a.type == "Meeting" and _restates(pa, pb):
         return True  # "la cumbre de la UE" said again, after the summit with its leaders
     if a.scene or b.scene:
-        pa, pb = set(a.participants), set(b.participants)
         return pa <= pb or pb <= pa
     if a.type == "Visit" and (a.reception or b.reception):
         # "recibió a Y" and "Y cumple una visita a ...": one trip, whatever each names as its end
@@ -129,7 +129,6 @@ def _same_event(a: Draft, b: Draft) -> bool:
         return False
     if a.time and b.time and a.time.value and b.time.value and a.time.value != b.time.value:
         return False
-    pa, pb = set(a.participants), set(b.participants)
     if a.sentence == b.sentence and (pa & pb):
         # one event said twice in a sentence; but "met A, and was to meet B" are two meetings
         if a.type not in ("Meeting", "PhoneCall") or pa <= pb or pb <= pa or min(len(pa), len(pb)) < 2:
@@ -141,11 +140,13 @@ def _same_event(a: Draft, b: Draft) -> bool:
     return pa == pb or (abs(a.sentence - b.sentence) <= 1 and (pa <= pb or pb <= pa))
 
 
-def _restates(a: Draft, b: Draft) -> bool:
+def _restates(pa: set[str], pb: set[str]) -> bool:
     """A meeting named by its organizations alone, within the sides of another meeting."""
-    pa, pb = set(a.participants), set(b.participants)
-    persons = lambda ps: any(k.startswith("person/") for k in ps)  # noqa: E731
-    return (not persons(pa) and pa <= pb) or (not persons(pb) and pb <= pa)
+    return (not _has_person(pa) and pa <= pb) or (not _has_person(pb) and pb <= pa)
+
+
+def _has_person(keys: set[str]) -> bool:
+    return any(k.startswith("person/") for k in keys)
 
 
 def _inherit_places(drafts: list[Draft]) -> None:

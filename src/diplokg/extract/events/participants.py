@@ -137,14 +137,8 @@ class ParticipantStage:
         for d in reversed(self.drafts):
             if d.start < pos:
                 persons = [k for k in d.participants if k.startswith("person/")]
-                if len(persons) >= 2 and states_only:
-                    # "ambos gobiernos firmaron" after two officials: their states act, and the
-                    # officials for them (the guide lists both; either alone reaches half)
-                    states = list(dict.fromkeys(self._state_of(p) for p in persons if self._state_of(p)))
-                    if len(states) >= 2:
-                        return states + [p for p in persons if self._state_of(p) in states]
                 if len(persons) >= 2:
-                    return persons
+                    return (states_only and self._with_their_states(persons)) or persons
                 if not persons_only and not persons and len(d.participants) >= 2:
                     return list(d.participants)  # "ambos equipos" after "Perú y la India concluyeron..."
         seen: list[str] = []
@@ -153,9 +147,16 @@ class ParticipantStage:
                 seen.append(m.key)
             if len(seen) == 2:
                 pair = list(reversed(seen))
-                states = list(dict.fromkeys(self._state_of(k) for k in pair if self._state_of(k)))
-                return states + pair if states_only and len(states) == 2 else pair
+                return (states_only and self._with_their_states(pair)) or pair
         return []
+
+    def _with_their_states(self, persons: list[str]) -> list[str]:
+        """'ambos gobiernos firmaron' after two officials: their states act, and the officials
+        for them (the guide lists both; either alone reaches half). Empty unless the officials
+        are of two states or more."""
+        state_of = {p: self._state_of(p) for p in persons}
+        states = list(dict.fromkeys(s for s in state_of.values() if s))
+        return states + [p for p in persons if state_of[p] in states] if len(states) >= 2 else []
 
     def _explicit_subjects(self) -> list:
         """Subject tokens, resolved to agents only when needed (after earlier events exist,

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import replace
 
 from ...lang import load_json
+from ..entities.spans import JOINT_WORDS  # words that make a body one of two or more states
 from ..gazetteer import load_gazetteer
 from .draft import Draft
 from .participants import _PERSON_NOUNS, _STATE_NOUNS
@@ -25,8 +26,6 @@ from .participants import _PERSON_NOUNS, _STATE_NOUNS
 SCENE_TYPES = ("Meeting", "Negotiation", "PhoneCall", "Agreement", "AgreementSigning")
 # Words that make a meeting one of states ("Gabinete Binacional", "Reunión de Alto Nivel").
 STATE_LEVEL = tuple(load_json("events.json")["state_level_words"])
-# Words that make a body one of two or more states, named in its own name.
-JOINT_WORDS = tuple(load_json("noise.json")["joint_body_words"])
 
 
 class SideStage:
@@ -72,11 +71,11 @@ class SideStage:
         with those of the sentence before when one side is missing; for a meeting of states
         ("el Gabinete Binacional") the states named there, else the article's two most named;
         nobody if not two. A capitalised noun is a name ("la Asamblea"), not a scene."""
-        if tok.pos_ != "NOUN" or tok.text[0].isupper() and not tok.is_sent_start:
-            if not self._state_level(tok):
-                return []
+        state_level = self._state_level(tok)
+        if not state_level and (tok.pos_ != "NOUN" or tok.text[0].isupper() and not tok.is_sent_start):
+            return []
         sent = tok.sent
-        if self._state_level(tok):
+        if state_level:
             found = [m.key for m in self.index.mentions if m.type == "Country" and sent.start_char <= m.start < sent.end_char]
             ranked = Counter(m.key for m in self.index.mentions if m.type == "Country").most_common(2)
             found = list(dict.fromkeys(found + [k for k, _ in ranked]))[:2]
