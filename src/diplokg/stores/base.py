@@ -5,15 +5,16 @@ Layout of a store: one named graph per article, named by the article IRI, whose 
 carries `dip:contentHash` (that triple is what marks a named graph as an article graph); the
 ontology in the named graph `ONTOLOGY_GRAPH`; optional extra graphs (such as inferences) put
 with `put_graph`, which are queryable but neither articles nor counted. Queries see the union
-of all graphs as their default graph. Note that this union is a *bag* in Oxigraph and on
-SPARQL servers (a triple stated in two article graphs matches twice) but a *set* in the rdflib
-memory store, so queries that count or list should use DISTINCT.
+of all graphs as their default graph, and it is a *set* (an RDF merge: a triple stated in
+four article graphs matches once) on the embedded stores, where `stores.union` rewrites each
+query for it; a remote SPARQL endpoint answers with its own union (a bag on most quad stores),
+so the named queries use DISTINCT wherever it matters.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
@@ -110,11 +111,16 @@ class Store(abc.ABC):
         """Every stored article, ordered by issued date then IRI."""
 
     @abc.abstractmethod
-    def query(self, sparql: str, bindings: dict[str, object] | None = None) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs.
+    def query(self, sparql: str, bindings: dict[str, object] | None = None, *,
+              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+              base_iri: str | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs (each distinct triple once).
 
         `bindings` maps variable names (with or without `?`) to rdflib terms or Python values;
-        they are bound as terms, never pasted into the query text.
+        they are bound as terms, never pasted into the query text. `default_graphs` and
+        `named_graphs` (graph IRIs; the SPARQL Protocol's dataset parameters) give the dataset
+        instead of the query's FROM / FROM NAMED; None leaves it to the query. `base_iri`
+        resolves relative IRIs.
         """
 
     @abc.abstractmethod
@@ -139,8 +145,12 @@ class Store(abc.ABC):
         transaction. It is part of the default-graph union but not of count/articles/dataset."""
 
     @abc.abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update request (QueryError when it is invalid)."""
+    def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
+               using_named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update request (QueryError when it is invalid). Its WHERE clauses
+        read the union as a set (or `using_graphs` / `using_named_graphs`, the protocol's
+        parameters), triples it inserts outside GRAPH go to `union.DEFAULT_WRITES_GRAPH`, and
+        triples it deletes outside GRAPH leave every graph that holds them."""
 
     @abc.abstractmethod
     def close(self) -> None:

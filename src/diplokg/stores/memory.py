@@ -18,7 +18,7 @@ Bindings are injected as a VALUES block (`sparqltext.py`), with Oxigraph's seman
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import rdflib
 from pyparsing import ParseBaseException
@@ -40,9 +40,10 @@ from .base import (
     graph_pairs,
     refresh_contacts,
 )
-from .oxigraph import _bind_prefixes, _one_line
+from .oxigraph import _bind_prefixes, _graphs, _one_line
 from .sparqltext import inject_values
 from .terms import from_ox, to_ox
+from .union import FRESH, declares_dataset, rewrite_query, rewrite_update
 
 
 def plain(term: Node | None) -> Node | None:
@@ -142,7 +143,7 @@ class MemoryStore(Store):
 
     def _recount(self, pairs: set[str]) -> None:
         if pairs:
-            self.update(refresh_contacts(pairs))
+            self._update(refresh_contacts(pairs))
 
     def load_ontology(self, graph: rdflib.Graph) -> None:
         self._replace(URIRef(ONTOLOGY_GRAPH), self._checked(graph, "the ontology"))
@@ -151,7 +152,12 @@ class MemoryStore(Store):
         name = self._iri(graph_iri)
         self._replace(name, self._checked(graph, f"graph <{name}>"))
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
+               using_named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> None:
+        text = rewrite_update(sparql, _graphs(using_graphs), _graphs(using_named_graphs), base_iri).text
+        self._update(f"BASE <{base_iri}>\n{text}" if base_iri else text)
+
+    def _update(self, sparql: str) -> None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
@@ -188,12 +194,18 @@ class MemoryStore(Store):
     def count(self) -> int:
         return sum(len(g) for g in self._article_graphs())
 
-    def query(self, sparql: str, bindings: dict[str, object] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: dict[str, object] | None = None, *,
+              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+              base_iri: str | None = None) -> QueryResult:
+        # rdflib's union is already a set; the rewrite is what applies a dataset (rdflib itself
+        # would fetch FROM graphs from the web)
+        if default_graphs is not None or named_graphs is not None or declares_dataset(sparql):
+            sparql = rewrite_query(sparql, _graphs(default_graphs), _graphs(named_graphs), base_iri).text
         text = inject_values(sparql, bindings)
         try:
             with warnings.catch_warnings():  # rdflib's own union code uses its deprecated names
                 warnings.simplefilter("ignore", DeprecationWarning)
-                return self._result(self.ds.query(text))  # evaluated lazily: convert in here
+                return self._result(self.ds.query(text, base=base_iri))  # evaluated lazily: convert in here
         except ParseBaseException as e:
             raise QueryError(f"invalid SPARQL: {_one_line(e)}") from None
         except (StoreError, QueryError):
@@ -206,8 +218,9 @@ class MemoryStore(Store):
         if result.type == "ASK":
             return QueryResult(kind="ask", boolean=bool(result.askAnswer))
         if result.type == "SELECT":
-            variables = [str(v) for v in result.vars or []]
-            rows = [tuple(plain(row[i]) for i in range(len(variables))) for row in result]
+            keep = [i for i, v in enumerate(result.vars or []) if not str(v).startswith(FRESH)]  # the rewrite's own
+            variables = [str(result.vars[i]) for i in keep]
+            rows = [tuple(plain(row[i]) for i in keep) for row in result]
             return QueryResult(kind="select", vars=variables, rows=rows)
         graph = _bind_prefixes(rdflib.Graph())
         for s, p, o in result.graph or ():

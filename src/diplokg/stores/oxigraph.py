@@ -18,7 +18,7 @@ import ctypes
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from .base import (
     refresh_contacts,
 )
 from .terms import from_ox, graph_to_quads, named_node, quad_triple, value_to_ox
+from .union import FRESH, rewrite_query, rewrite_update
 
 DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; git ignores .diplokg/
 
@@ -298,9 +299,11 @@ class PyoxigraphStore(Store):
                 self.native.remove_graph(g)
         self.native.clear_graph(ox.DefaultGraph())
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
+               using_named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> None:
+        rewritten = rewrite_update(sparql, _graphs(using_graphs), _graphs(using_named_graphs), base_iri)
         try:
-            self.native.update(sparql)
+            self.native.update(rewritten.text, base_iri=base_iri)
         except SyntaxError as e:
             raise QueryError(f"invalid SPARQL update: {_one_line(e)}") from None
         except (RuntimeError, ValueError, TypeError) as e:
@@ -331,12 +334,21 @@ class PyoxigraphStore(Store):
     def count(self) -> int:
         return int(self.query(_COUNT).rows[0][0])  # type: ignore[arg-type]
 
-    def query(self, sparql: str, bindings: dict[str, object] | None = None) -> QueryResult:
-        options: dict[str, object] = {"use_default_graph_as_union": True}
+    def query(self, sparql: str, bindings: dict[str, object] | None = None, *,
+              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+              base_iri: str | None = None) -> QueryResult:
+        rewritten = rewrite_query(sparql, _graphs(default_graphs), _graphs(named_graphs), base_iri)
+        options: dict[str, object] = {"base_iri": base_iri}
+        if rewritten.default_graphs is None:
+            options["use_default_graph_as_union"] = True
+        else:
+            options["default_graph"] = [ox.NamedNode(g) for g in rewritten.default_graphs]
+        if rewritten.named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in rewritten.named_graphs]
         if bindings:
             options["substitutions"] = self._substitutions(bindings)
         try:
-            raw = self.native.query(sparql, **options)
+            raw = self.native.query(rewritten.text, **options)
             return self._result(raw)
         except SyntaxError as e:
             raise QueryError(f"invalid SPARQL: {_one_line(e)}") from None
@@ -375,6 +387,7 @@ class PyoxigraphStore(Store):
                     found = converted[value] = from_ox(value)
                 return found
 
+            variables = [v for v in variables if not v.value.startswith(FRESH)]  # the rewrite's own
             rows = [tuple(term(solution[v]) for v in variables) for solution in raw]
             return QueryResult(kind="select", vars=[v.value for v in variables], rows=rows)
         graph = _bind_prefixes(rdflib.Graph())
@@ -426,6 +439,11 @@ class PyoxigraphStore(Store):
 
     def release_caches(self) -> None:
         """Give back memory that caches hold (see OxigraphStore); nothing to do in memory."""
+
+
+def _graphs(iris: Sequence[str] | None) -> tuple[str, ...] | None:
+    """A dataset parameter as the rewriter's cache key (None: not given)."""
+    return None if iris is None else tuple(str(i) for i in iris)
 
 
 def _graph_quads(node: ox.NamedNode, graph: rdflib.Graph) -> list[ox.Quad]:

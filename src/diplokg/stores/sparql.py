@@ -53,6 +53,7 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -295,16 +296,21 @@ class SparqlStore(Store):
         if not response.ok:
             self._fail(response, self.update_url, query="update" if user_text else None)
 
-    def update(self, sparql: str) -> None:
-        self._update(sparql, user_text=True)
+    def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
+               using_named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> None:
+        """The endpoint's own update semantics; a dataset is sent as USING clauses cannot be
+        added to a request's text safely, so it is refused here."""
+        if using_graphs is not None or using_named_graphs is not None:
+            raise QueryError("a remote SPARQL store takes USING clauses in the update text, not as parameters")
+        self._update(_with_base(sparql, base_iri), user_text=True)
 
-    def _query(self, sparql: str, form: str | None) -> requests.Response:
+    def _query(self, sparql: str, form: str | None, dataset: dict[str, list[str]] | None = None) -> requests.Response:
         accept = _GRAPH_ACCEPT if form in ("construct", "describe") else _RESULTS_JSON
         response = self._send(
             "POST",
             self.query_url,
             authed=self.query_url == self.update_url,
-            data={"query": sparql},
+            data={"query": sparql, **(dataset or {})},
             headers={"Accept": accept},
         )
         if not response.ok:
@@ -319,10 +325,17 @@ class SparqlStore(Store):
 
     # -- reading --------------------------------------------------------------------------
 
-    def query(self, sparql: str, bindings: dict[str, object] | None = None) -> QueryResult:
-        text = inject_values(sparql, bindings)
+    def query(self, sparql: str, bindings: dict[str, object] | None = None, *,
+              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+              base_iri: str | None = None) -> QueryResult:
+        """The endpoint answers with its own union default graph; a dataset travels as the
+        protocol's default-graph-uri / named-graph-uri parameters."""
+        text = _with_base(inject_values(sparql, bindings), base_iri)
         form = query_form(text)
-        response = self._query(text, form)
+        dataset = None
+        if default_graphs is not None or named_graphs is not None:
+            dataset = {"default-graph-uri": list(default_graphs or []), "named-graph-uri": list(named_graphs or [])}
+        response = self._query(text, form, dataset)
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         try:
             if media in (_RESULTS_JSON, "application/json"):
@@ -484,3 +497,8 @@ class SparqlStore(Store):
         if self._session is not None:
             self._session.close()
             self._session = None
+
+
+def _with_base(sparql: str, base_iri: str | None) -> str:
+    """The text with a BASE declaration in front (the protocol has no base parameter)."""
+    return sparql if not base_iri else f"BASE <{base_iri}>\n{sparql}"
