@@ -302,3 +302,11 @@ def test_dataset_clauses_are_found_outside_strings_and_iris():
 def test_insert_data_blank_nodes_stay_blank_nodes():
     text = rewrite_update("INSERT DATA { [] <http://x/p> _:b . _:b <http://x/q> 1 }").text
     assert "?" not in text and DEFAULT_WRITES_GRAPH in text
+
+
+def test_from_and_from_named_on_every_embedded_backend(small_store):
+    g1, g2, g3 = (f"http://example.org/g{i}" for i in (1, 2, 3))
+    assert int(small_store.query(f"SELECT (COUNT(*) AS ?n) FROM <{g1}> FROM <{g2}> WHERE {{ ?s ?p ?o }}").rows[0][0]) == 2
+    assert small_store.query(f"ASK FROM NAMED <{g3}> {{ ?s ?p ?o }}").boolean is False
+    rows = small_store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=[], named_graphs=[g3]).rows
+    assert {str(r[0]) for r in rows} == {g3}

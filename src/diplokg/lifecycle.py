@@ -62,7 +62,7 @@ def stats(store: Store) -> Stats:
 def _counts(store: Store, pattern: str, keep, drop) -> dict[str, int]:
     q = _PREFIX + f"SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }} GROUP BY ?t"
     out = {}
-    for t, n in store.query(q).rows:
+    for t, n in store.query(q, set_union=False).rows:  # COUNT(DISTINCT)
         name = str(t).rsplit("#", 1)[-1]
         if (keep is None or name in keep) and name != drop:
             out[name] = int(n)

@@ -635,7 +635,7 @@ def network_from_store(
     if start and end and start > end:
         raise InputError(f"empty date range: {date_from} is after {date_to}")
 
-    net = network_from_graph(TripleIndex(store.query(VIEW_QUERY).rows))
+    net = network_from_graph(TripleIndex(store.query(VIEW_QUERY, set_union=False).rows))  # DISTINCT
     total = net.number_of_nodes()
     dropped: dict[str, int] = defaultdict(int)
     reasons = []

@@ -196,22 +196,38 @@ class MemoryStore(Store):
 
     def query(self, sparql: str, bindings: dict[str, object] | None = None, *,
               default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
-              base_iri: str | None = None) -> QueryResult:
-        # rdflib's union is already a set; the rewrite is what applies a dataset (rdflib itself
-        # would fetch FROM graphs from the web)
+              base_iri: str | None = None, set_union: bool = True) -> QueryResult:
+        # rdflib's union is already a set; a dataset (FROM, or the protocol's) is applied here
+        # as a view of those graphs (rdflib itself would fetch FROM graphs from the web)
+        target = self.ds
         if default_graphs is not None or named_graphs is not None or declares_dataset(sparql):
-            sparql = rewrite_query(sparql, _graphs(default_graphs), _graphs(named_graphs), base_iri).text
+            rewritten = rewrite_query(sparql, _graphs(default_graphs), _graphs(named_graphs), base_iri)
+            sparql = rewritten.text
+            if rewritten.default_graphs is not None or rewritten.named_graphs is not None:
+                target = self._dataset_view(rewritten.default_graphs or (), rewritten.named_graphs or ())
         text = inject_values(sparql, bindings)
         try:
             with warnings.catch_warnings():  # rdflib's own union code uses its deprecated names
                 warnings.simplefilter("ignore", DeprecationWarning)
-                return self._result(self.ds.query(text, base=base_iri))  # evaluated lazily: convert in here
+                return self._result(target.query(text, base=base_iri))  # evaluated lazily: convert in here
         except ParseBaseException as e:
             raise QueryError(f"invalid SPARQL: {_one_line(e)}") from None
         except (StoreError, QueryError):
             raise
         except Exception as e:  # rdflib's evaluator raises many exception types
             raise QueryError(f"query failed: {_one_line(e)}") from None
+
+    def _dataset_view(self, default: tuple[str, ...], named: tuple[str, ...]) -> rdflib.Dataset:
+        """A dataset of copies: the merge of `default` as its default graph, `named` as named graphs."""
+        view = rdflib.Dataset()
+        for g in default:
+            for triple in self.ds.graph(URIRef(g)):
+                view.default_graph.add(triple)
+        for g in named:
+            target = view.graph(URIRef(g))
+            for triple in self.ds.graph(URIRef(g)):
+                target.add(triple)
+        return view
 
     @staticmethod
     def _result(result) -> QueryResult:

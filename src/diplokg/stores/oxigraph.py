@@ -43,7 +43,7 @@ from .base import (
     refresh_contacts,
 )
 from .terms import from_ox, graph_to_quads, named_node, quad_triple, value_to_ox
-from .union import FRESH, rewrite_query, rewrite_update
+from .union import FRESH, as_written, rewrite_query, rewrite_update
 
 DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; git ignores .diplokg/
 
@@ -336,8 +336,9 @@ class PyoxigraphStore(Store):
 
     def query(self, sparql: str, bindings: dict[str, object] | None = None, *,
               default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
-              base_iri: str | None = None) -> QueryResult:
-        rewritten = rewrite_query(sparql, _graphs(default_graphs), _graphs(named_graphs), base_iri)
+              base_iri: str | None = None, set_union: bool = True) -> QueryResult:
+        rewritten = (rewrite_query(sparql, _graphs(default_graphs), _graphs(named_graphs), base_iri) if set_union
+                     else as_written(sparql, _graphs(default_graphs), _graphs(named_graphs)))
         options: dict[str, object] = {"base_iri": base_iri}
         if rewritten.default_graphs is None:
             options["use_default_graph_as_union"] = True

@@ -327,7 +327,7 @@ class SparqlStore(Store):
 
     def query(self, sparql: str, bindings: dict[str, object] | None = None, *,
               default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
-              base_iri: str | None = None) -> QueryResult:
+              base_iri: str | None = None, set_union: bool = True) -> QueryResult:
         """The endpoint answers with its own union default graph; a dataset travels as the
         protocol's default-graph-uri / named-graph-uri parameters."""
         text = _with_base(inject_values(sparql, bindings), base_iri)

@@ -145,6 +145,8 @@ class _Rewriter:
         self.prefixes: dict[str, str] = {}
         self.fresh_n = 0
         self.template = False  # parsing an update's template: blank nodes stay blank nodes
+        self.in_update = False
+        self.block_vars: list[str] = []
         self.emitted = 0  # triples blocks rewritten: their fresh variables are visible to SELECT *
         self.changed = False
         self.bnodes: dict[str, str] = {}
@@ -384,7 +386,7 @@ class _Rewriter:
         if term.kind == "var":
             scope.add(term.text)
         inner = _Scope(in_default=False)
-        restrict = self.named is not None
+        restrict = self.in_update and self.named is not None  # a query's named graphs go to the engine
         if restrict:
             self.changed = True
             if term.kind == "var":
@@ -483,8 +485,11 @@ class _Rewriter:
             return
         self.changed = True
         self.emitted += 1
+        outside, self.out, self.block_vars = self.out, [], []
         for t in triples:
             self.emit_path(t.s, t.p, t.o)
+        body, self.out = "".join(self.out), outside
+        self.emit(f"{{ SELECT DISTINCT {' '.join(self.block_vars) or '*'} WHERE {{ {body} }} }}")
 
     @staticmethod
     def _starts_triples(tok: Token) -> bool:
@@ -690,19 +695,25 @@ class _Rewriter:
                     self.emit(f"FILTER({pred} NOT IN ({', '.join(_rdf_type(t) for t in excluded)}))")
                 if len(branches) > 1:
                     self.emit("}")
-        elif kind == "mod":  # ALP paths are sets: the engine's union answers them
-            self.emit(f"{{ {s} {p[1]} {o} }}")
+        elif kind == "mod":  # ALP paths are sets already: the engine's default graph answers them
+            self.emit_triple(s, p[1], o)
 
     def emit_triple(self, s: str, p: str, o: str) -> None:
+        """One triple of a block. A query reads the engine's default graph (the union, or the
+        dataset's graphs); an update's WHERE has no union to read, so it names the graph."""
+        for term in (s, p, o):
+            if term[:1] in "?$" and term not in self.block_vars:
+                self.block_vars.append(term)
         triple = f"{s} {p} {o}"
         graphs = self.default
-        if graphs is not None and len(graphs) == 1:
+        if not self.in_update:
+            self.emit(f"{triple} .")
+        elif graphs is not None and len(graphs) == 1:
             self.emit(f"GRAPH <{graphs[0]}> {{ {triple} }}")
-            return
-        g, h = self.fresh("g"), self.fresh("h")
-        among = "" if graphs is None else "VALUES {} {{ " + " ".join(f"<{x}>" for x in graphs) + " }} "
-        self.emit(f"{among.format(g)}GRAPH {g} {{ {triple} }} "
-                        f"FILTER NOT EXISTS {{ {among.format(h)}GRAPH {h} {{ {triple} }} FILTER(STR({h}) < STR({g})) }}")
+        else:
+            g = self.fresh("g")
+            among = "" if graphs is None else f"VALUES {g} {{ " + " ".join(f"<{x}>" for x in graphs) + " } "
+            self.emit(f"{among}GRAPH {g} {{ {triple} }}")
 
 
 def _rdf_type(text: str) -> str:
@@ -722,10 +733,10 @@ def rewrite_query(text: str, default_graphs: tuple[str, ...] | None = None,
     try:
         rewriter.query()
     except (_Unsupported, RecursionError):
-        return _as_written(text, default_graphs, named_graphs)
+        return as_written(text, default_graphs, named_graphs)
     if not (rewriter.changed or rewriter.saw_from):
-        return Rewritten(text)
-    return Rewritten("".join(rewriter.out), rewriter.default, None, True)
+        return as_written(text, default_graphs, named_graphs)
+    return Rewritten("".join(rewriter.out), rewriter.default, rewriter.named, True)
 
 
 @lru_cache(maxsize=128)
@@ -741,7 +752,8 @@ def rewrite_update(text: str, using_graphs: tuple[str, ...] | None = None,
     return Rewritten("".join(rewriter.out), changed=True)
 
 
-def _as_written(text: str, default: tuple[str, ...] | None, named: tuple[str, ...] | None) -> Rewritten:
+def as_written(text: str, default: tuple[str, ...] | None = None, named: tuple[str, ...] | None = None) -> Rewritten:
+    """The text unchanged, with a protocol dataset for the engine (the other part empty)."""
     if default is None and named is not None:
         default = ()
     if named is None and default is not None:
@@ -753,6 +765,7 @@ class _UpdateRewriter(_Rewriter):
     """SPARQL Update: each operation in turn; graph management operations are copied."""
 
     def update(self) -> None:
+        self.in_update = True
         protocol = (self.default, self.named)
         while True:
             self.prologue()
