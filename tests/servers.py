@@ -10,16 +10,23 @@
   private, so the default graph of a query is the union of the data graphs only, as on the
   other backends.
 
-Each server starts in well under a second (Oxigraph) or about two (Virtuoso) and is stopped
-(terminate, then kill) at the end. `store_kinds()` names every store configuration the
+- diplokg's own `diplokg serve` (`DiplokgServe`), as a subprocess of this Python with the
+  work tree's sources first on its path, over a store directory the test has filled.
+
+Each server starts in well under a second (Oxigraph, diplokg) or about two (Virtuoso) and is
+stopped (terminate or Ctrl-C, then kill) at the end. `store_kinds()` names every store configuration the
 contract tests run over; `open_kind()` opens one, empty.
 """
 
 from __future__ import annotations
 
 import atexit
+import os
+import re
 import secrets
+import selectors
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -301,6 +308,49 @@ def open_kind(kind: str, tmp_path: Path, servers, *, fresh: bool = True, sub: st
     if fresh:
         wipe(store)
     return store
+
+
+class DiplokgServe:
+    """`diplokg serve --store LOCATION --port 0 --quiet` in a subprocess (`python -m diplokg.cli`
+    with this work tree's src first on PYTHONPATH), with `--allow-update` and the bearer
+    `token` when one is given. `url` ends in '/'; `stop()` sends Ctrl-C, then kills."""
+
+    SRC = Path(__file__).resolve().parents[1] / "src"
+
+    def __init__(self, location: Path, *, token: str | None = None, startup_timeout: float = 60) -> None:
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(self.SRC), os.environ.get("PYTHONPATH")) if p))
+        argv = [sys.executable, "-m", "diplokg.cli", "serve", "--store", str(location), "--port", "0", "--quiet"]
+        if token is not None:
+            env["DIPLOKG_TEST_SERVE_TOKEN"] = token
+            argv += ["--allow-update", "--token-env", "DIPLOKG_TEST_SERVE_TOKEN"]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                     text=True, env=env,
+                                     # Ctrl-C reaches it even when the test run ignores SIGINT
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        atexit.register(self.stop)
+        first = self._first_line(startup_timeout)
+        match = re.search(r"at (http://127\.0\.0\.1:(\d+)/) ", first)
+        if not match:
+            self.stop()
+            raise ServerError(f"diplokg serve did not start: {first!r} {self.proc.stderr.read()[-2000:]}")
+        self.url, self.port = match.group(1), int(match.group(2))
+        self.endpoint = self.url + "sparql"
+
+    def _first_line(self, timeout: float) -> str:
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            if not sel.select(timeout):
+                return ""
+        return self.proc.stdout.readline()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.communicate()
 
 
 class ScriptedServer:

@@ -16,8 +16,41 @@ The `diplokg serve` command wires the options. Routes:
 Behaviour, decided once and documented here:
 
 - Dataset: the default graph is the union of all graphs (articles + ontology), as in
-  `Store.query`; `GRAPH ?g` sees each article graph. `default-graph-uri` / `named-graph-uri`
-  (and the update `using-*` parameters) are refused with 400 rather than silently ignored.
+  `Store.query`; `GRAPH ?g` sees each article graph. The protocol's dataset parameters are
+  honoured: `default-graph-uri` / `named-graph-uri` for queries and `using-graph-uri` /
+  `using-named-graph-uri` for updates, each repeatable, in the URL or the form body. When a
+  request gives either of a pair, the dataset is exactly what it names (the other list empty:
+  named graphs only means an empty default graph) and it overrides the query's FROM / FROM
+  NAMED. An update that has them and also names its graphs (USING, USING NAMED, WITH) is 400,
+  as the protocol requires; so is a query with `using-*`, an update with `default-graph-uri`
+  or `named-graph-uri`, and a value that is not an absolute IRI. Empty values
+  (`default-graph-uri=`, which some forms send) count as not given.
+- Base IRI: relative IRIs in a query or update resolve against the URL the request was sent
+  to (`http://` + the Host header + the path, `/sparql` or `/sparql/`, no query string), so
+  `CONSTRUCT { <s> <p> 1 } WHERE {}` sent to http://example.org/sparql has the subject
+  <http://example.org/s>. The service description's `sd:endpoint` is the same URL. A Host
+  header that is not `host[:port]` (or a second Host header) is 400; without one, the
+  server's own address is used.
+- Encodings: request bodies are UTF-8, as the protocol says. A `charset` other than UTF-8 is
+  415, a body that is not valid UTF-8 is 400, and so is a %-escape in the URL or a form body
+  that decodes to invalid UTF-8 (`%FF`): a query is never run with U+FFFD in place of what
+  the client sent.
+- XML answers (SPARQL XML results, RDF/XML) are always well-formed XML 1.0. A result holding
+  a character XML 1.0 does not allow (a C0 control other than tab, newline and carriage
+  return, U+FFFE, U+FFFF) cannot be written as XML at all: a character reference (`&#x1;`)
+  is not well-formed either, and dropping or replacing the character would change the data.
+  So XML is not offered for that result: the client gets the next type its `Accept` allows
+  (e.g. JSON), else 406 naming the character and the type to ask for. Oxigraph writes such
+  characters raw (a malformed document) and Jena's RDF/XML writer refuses them; this is the
+  refusal, made an HTTP answer. Tab, newline and carriage return (`&#13;` in SPARQL XML)
+  go through.
+- RDF/XML cannot write a predicate without a valid XML local name (one ending in `/` or `#`,
+  or in digits right after one, e.g. <http://example.org/1>): that graph is likewise
+  answered in the next acceptable type, else 406 "this graph cannot be written as RDF/XML:
+  ...; ask for text/turtle".
+- Bodies on GET, HEAD, OPTIONS and other non-POST requests are read and dropped, so on a
+  kept-alive connection they are never taken for the next request; one that is chunked, has
+  a bad Content-Length or is over `MAX_BODY` closes the connection after the answer instead.
 - Content negotiation on `Accept` (q-values and wildcards honoured; none or */* gives the
   first type): SELECT/ASK as application/sparql-results+json, application/sparql-results+xml,
   text/csv, text/tab-separated-values (application/json is answered as JSON results);
@@ -26,8 +59,8 @@ Behaviour, decided once and documented here:
 - Errors are plain text, one line: 400 malformed query/update (the parser's message) or bad
   request, 401 missing/wrong bearer token, 403 updates disabled, 404 unknown path or
   article, 405 wrong method (with `Allow`), 406, 411, 413 too large (request body over
-  `MAX_BODY`, or a result over the row cap), 415 unknown Content-Type, 500 store failure,
-  503 timeout or too many queries running.
+  `MAX_BODY`, or a result over the row cap), 415 unknown Content-Type or charset, 500 store
+  failure, 503 timeout or too many queries running.
 - Row cap (`max_rows`, default 10,000): a result with more rows (or, for CONSTRUCT/DESCRIBE,
   triples) than the cap is refused with 413 "result has more than N rows; add LIMIT", never
   truncated, so a client cannot mistake part of an answer for all of it. The cap bounds
@@ -67,6 +100,7 @@ import hmac
 import html
 import ipaddress
 import json
+import re
 import socket
 import sys
 import threading
@@ -126,7 +160,10 @@ _SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 _FORMATS = rdflib.Namespace("http://www.w3.org/ns/formats/")
 _SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
-_DATASET_PARAMS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+_QUERY_DATASET = ("default-graph-uri", "named-graph-uri")
+_UPDATE_DATASET = ("using-graph-uri", "using-named-graph-uri")
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*")
+_HOST_HEADER = re.compile(r"(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
 class _HTTPError(Exception):
@@ -154,6 +191,46 @@ def is_loopback(host: str) -> bool:
 
 def _one_line(text: str) -> str:
     return (str(text).strip().splitlines() or [""])[0]
+
+
+def _utf8(data: bytes, where: str) -> str:
+    """`data` as UTF-8, or 400 (a request is never decoded by guessing)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _HTTPError(400, f"{where} is not valid UTF-8 (byte 0x{data[e.start]:02X} at offset {e.start}); "
+                         "send UTF-8") from None
+
+
+def _form_fields(text: str, where: str) -> dict[str, list[str]]:
+    """Fields of a URL query or form body; a %-escape that decodes to invalid UTF-8 is 400
+    rather than a silent U+FFFD in the query."""
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as e:
+        raise _HTTPError(400, f"{where} has %-escapes that are not UTF-8 ({e.reason}); percent-encode UTF-8") from None
+
+
+def _dataset(params: dict[str, list[str]], names: tuple[str, str],
+             others: tuple[str, str]) -> tuple[list[str], list[str]] | None:
+    """The protocol's dataset from the two parameters `names` (default graphs, named graphs):
+    None when the request gives neither (the store's dataset: the union default graph), else
+    both lists, either possibly empty. Empty values count as not given (some forms send
+    `default-graph-uri=`); the other operation's parameters are a 400."""
+    for name in others:
+        if any(v.strip() for v in params.get(name, [])):
+            kind = "updates" if name.startswith("using") else "queries"
+            raise _HTTPError(400, f"{name} is for {kind}; this request's dataset goes in {' and '.join(names)}")
+    graphs = tuple([_graph_iri(v.strip(), name) for v in params.get(name, []) if v.strip()] for name in names)
+    if not any(graphs):
+        return None
+    return graphs[0], graphs[1]
+
+
+def _graph_iri(value: str, name: str) -> str:
+    if not _ABSOLUTE_IRI.fullmatch(value):
+        raise _HTTPError(400, f"{name} {value[:200]!r} is not an absolute IRI")
+    return value
 
 
 def _parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -267,6 +344,28 @@ def _tsv_results(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+class UnwritableError(ValueError):
+    """The result exists but this format cannot carry it (the client may ask for another)."""
+
+
+# XML 1.0's Char production: other characters are refused even as character references
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_char_problem(terms: Any) -> str | None:
+    """Why these terms cannot go into an XML 1.0 document, or None. A character outside XML
+    1.0's Char production makes the document malformed, and so does its character reference
+    (`&#x1;`, XML 1.0 section 2.2), so no escaping can carry it."""
+    for term in terms:
+        if term is None:
+            continue
+        for text in (str(term), getattr(term, "language", None) or "", str(getattr(term, "datatype", None) or "")):
+            found = _NOT_XML_CHAR.search(text)
+            if found:
+                return f"it holds the character U+{ord(found.group()):04X}, which XML 1.0 does not allow"
+    return None
+
+
 def serialize_table(result: QueryResult, fmt: str) -> bytes:
     """A SELECT/ASK result in one of the SPARQL result formats: json, xml, csv, tsv."""
     from .query import format_result
@@ -274,6 +373,9 @@ def serialize_table(result: QueryResult, fmt: str) -> bytes:
     if fmt in ("json", "csv"):
         return format_result(result, fmt).encode("utf-8")
     if fmt == "xml":
+        problem = _xml_char_problem(term for row in result.rows for term in row)
+        if problem:
+            raise UnwritableError(f"this result cannot be written as SPARQL XML: {problem}")
         return _xml_results(result).encode("utf-8")
     if fmt == "tsv":
         return _tsv_results(result).encode("utf-8")
@@ -288,7 +390,40 @@ def serialize_rdf(graph: rdflib.Graph, fmt: str) -> bytes:
         return serialize_graph(graph, "ttl")
     if fmt == "nt":
         return graph.serialize(format="nt11", encoding="utf-8")
+    if fmt == "xml":
+        return _rdf_xml(graph)
     return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def _rdf_xml(graph: rdflib.Graph) -> bytes:
+    """RDF/XML, or UnwritableError for what it cannot write: characters outside XML 1.0, and
+    predicates without a valid XML local name (one ending in `/` or `#`, or in digits right
+    after one)."""
+    problem = _xml_char_problem(term for triple in graph for term in triple)
+    if problem is None:
+        try:
+            return graph.serialize(format="xml", encoding="utf-8")
+        except ValueError as e:  # rdflib: "Can't split ...", "no valid way to shorten ..."
+            problem = _one_line(str(e))
+    raise UnwritableError(f"this graph cannot be written as RDF/XML: {problem}")
+
+
+def _written(accept: str | None, types: dict[str, str], write: Callable[[str], bytes], fallback: str) -> tuple[bytes, str]:
+    """(body, media type) in the acceptable type the client prefers among those that can carry
+    the result: one that cannot (UnwritableError) gives way to the next acceptable one, and
+    when none is left the answer is 406 with the reason and the type to ask for instead."""
+    offers = list(types)
+    reason = ""
+    for _ in range(len(types)):  # each failed pass drops one offer
+        media = negotiate(accept, offers)
+        if media is None:
+            break
+        try:
+            return write(types[media]), media
+        except UnwritableError as e:
+            reason = str(e)
+            offers = [o for o in offers if types[o] != types[media]]
+    raise _HTTPError(406, f"{reason}; ask for {fallback}")
 
 
 class _RWLock:
@@ -405,8 +540,9 @@ class DiplokgServer(ThreadingHTTPServer):
             raise box["error"]
         return box.get("value")
 
-    def apply_update(self, sparql: str) -> None:
-        self.run(lambda: self.store.update(sparql), write=True)
+    def apply_update(self, sparql: str, **options: Any) -> None:
+        """Run an update alone; `options` are the store's (base_iri, using_graphs, using_named_graphs)."""
+        self.run(lambda: self.store.update(sparql, **options), write=True)
 
 
 def make_server(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, allow_update: bool = False,
@@ -489,7 +625,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._cors_headers()
         for key, value in (headers or {}).items():
             self.send_header(key, value)
-        if status >= 400:
+        if status >= 400 or self.close_connection:
             self.close_connection = True  # an unread body must not become the next request
             self.send_header("Connection", "close")
         self.end_headers()
@@ -502,6 +638,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         self._is_query_post = False  # the handler lives as long as the (keep-alive) connection
         try:
+            if self.command != "POST":
+                self._drop_body()
             path = urlsplit(self.path).path
             for route, handler, methods in _ROUTES:
                 match = route(path)
@@ -542,6 +680,24 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def _drop_body(self) -> None:
+        """Read and drop a body sent with GET, HEAD and the like (nothing uses it), so that a
+        kept-alive connection does not take it for the next request; a chunked body, a bad
+        Content-Length or one over MAX_BODY closes the connection after the answer instead."""
+        length = self.headers.get("Content-Length")
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self.close_connection = True
+        elif length is not None:
+            n = int(length) if length.strip().isdigit() else -1
+            if 0 <= n <= MAX_BODY:
+                while n > 0:  # in pieces: bounded memory; ends early if the client stops sending
+                    piece = self.rfile.read(min(n, 65536))
+                    if not piece:
+                        break
+                    n -= len(piece)
+            else:
+                self.close_connection = True
+
     def _body(self) -> bytes:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             raise _HTTPError(411, "send the request body with a Content-Length (chunked bodies are not supported)")
@@ -561,39 +717,19 @@ class _Handler(BaseHTTPRequestHandler):
     # -- /sparql -------------------------------------------------------------------------
 
     def _sparql(self) -> None:
-        url_params = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
-        params: dict[str, list[str]] = {k: list(v) for k, v in url_params.items()}
+        params = _form_fields(_utf8(urlsplit(self.path).query.encode("latin-1"), "the URL"), "the URL")
         operation: str | None = None
         text: str | None = None
         if self.command == "POST":
-            media, _, rest = (self.headers.get("Content-Type") or "").partition(";")
-            media = media.strip().lower()
-            charset = "utf-8"
-            for param in rest.split(";"):
-                key, _, value = param.partition("=")
-                if key.strip().lower() == "charset" and value.strip():
-                    charset = value.strip().strip('"')
-            if media not in ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"):
-                shown = media or "none"
-                raise _HTTPError(415, f"unsupported Content-Type {shown}; use application/sparql-query, "
-                                 "application/sparql-update or application/x-www-form-urlencoded")
-            body = self._body()
-            try:
-                decoded = body.decode(charset)
-            except (LookupError, UnicodeDecodeError) as e:
-                raise _HTTPError(400, f"the request body is not valid {charset}: {_one_line(str(e))}") from None
+            media, decoded = self._sparql_body()
             if media == "application/x-www-form-urlencoded":
-                for key, values in parse_qs(decoded, keep_blank_values=True).items():
+                for key, values in _form_fields(decoded, "the form body").items():
                     params.setdefault(key, []).extend(values)
             else:
                 operation = "query" if media == "application/sparql-query" else "update"
                 if "query" in params or "update" in params:
                     raise _HTTPError(400, f"the {operation} is in the body; do not also send query= or update=")
                 text = decoded
-        for name in _DATASET_PARAMS:
-            if name in params:
-                raise _HTTPError(400, f"{name} is not supported: the default graph is the union of all graphs; "
-                                 "use GRAPH <iri> { ... } in the query")
         if operation is None:
             given = [k for k in ("query", "update") if k in params]
             if len(given) > 1:
@@ -611,30 +747,53 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _HTTPError(405, "updates must be sent with POST", {"Allow": "POST"})
         assert text is not None
         if operation == "update":
-            return self._update(text)
+            return self._update(text, _dataset(params, _UPDATE_DATASET, _QUERY_DATASET))
         self._is_query_post = self.command == "POST"
-        return self._query(text)
+        return self._query(text, _dataset(params, _QUERY_DATASET, _UPDATE_DATASET))
 
-    def _query(self, text: str) -> None:
+    def _sparql_body(self) -> tuple[str, str]:
+        """(media type, text) of a POSTed query, update or form. The protocol's bodies are
+        UTF-8: another charset is 415, bytes that are not UTF-8 are 400 (never guessed at)."""
+        media, _, rest = (self.headers.get("Content-Type") or "").partition(";")
+        media = media.strip().lower()
+        if media not in ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"):
+            shown = media or "none"
+            raise _HTTPError(415, f"unsupported Content-Type {shown}; use application/sparql-query, "
+                             "application/sparql-update or application/x-www-form-urlencoded")
+        for param in rest.split(";"):
+            key, _, value = param.partition("=")
+            charset = value.strip().strip('"').lower()
+            if key.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+                raise _HTTPError(415, f"unsupported charset {charset or 'none'}: SPARQL 1.1 Protocol request "
+                                 "bodies are UTF-8; send them as UTF-8 (charset=utf-8 or no charset)")
+        return media, _utf8(self._body(), "the request body")
+
+    def _query(self, text: str, dataset: tuple[list[str], list[str]] | None) -> None:
         accept = self.headers.get("Accept")
         table_type = negotiate(accept, list(TABLE_TYPES))
         graph_type = negotiate(accept, list(GRAPH_TYPES))
         if table_type is None and graph_type is None:
             raise _HTTPError(406, _not_acceptable(accept))
         server = self.server
-        result: QueryResult = server.run(lambda: server.store.query(text))
+        options: dict[str, Any] = {"base_iri": self._endpoint_url()}
+        if dataset is not None:
+            options["default_graphs"], options["named_graphs"] = dataset
+        result: QueryResult = server.run(lambda: server.store.query(text, **options))
         vary = {"Vary": "Accept"}
         if result.kind == "graph":
             graph = result.graph if result.graph is not None else rdflib.Graph()
             self._check_rows(len(graph), "triples")
             if graph_type is None:
                 raise _HTTPError(406, _not_acceptable(accept, "CONSTRUCT/DESCRIBE", GRAPH_TYPES))
-            return self._send(200, serialize_rdf(graph, GRAPH_TYPES[graph_type]), _content_type(graph_type), vary)
+            body, media = _written(accept, GRAPH_TYPES, lambda fmt: serialize_rdf(graph, fmt), "text/turtle")
+            return self._send(200, body, _content_type(media), vary)
         if result.kind == "select":
             self._check_rows(len(result.rows), "rows")
         if table_type is None:
             raise _HTTPError(406, _not_acceptable(accept, "SELECT/ASK", TABLE_TYPES))
-        self._send(200, serialize_table(result, TABLE_TYPES[table_type]), _content_type(table_type), vary)
+        body, media = _written(accept, TABLE_TYPES, lambda fmt: serialize_table(result, fmt),
+                               "application/sparql-results+json")
+        self._send(200, body, _content_type(media), vary)
 
     def _check_rows(self, n: int, unit: str) -> None:
         cap = self.server.max_rows
@@ -642,23 +801,42 @@ class _Handler(BaseHTTPRequestHandler):
             raise _HTTPError(413, f"result has more than {cap} {unit} ({n}); add LIMIT (and OFFSET to page)",
                              {"X-Diplokg-Max-Rows": str(cap)})
 
-    def _update(self, text: str) -> None:
+    def _update(self, text: str, dataset: tuple[list[str], list[str]] | None) -> None:
         server = self.server
         if not server.allow_update:
             raise _HTTPError(403, "updates are disabled; start the server with --allow-update (and a token)")
         server.check_token(self.headers.get("Authorization"))
-        server.apply_update(text)
+        options: dict[str, Any] = {"base_iri": self._endpoint_url()}
+        if dataset is not None:
+            from .stores.union import declares_dataset
+
+            if declares_dataset(text):
+                raise _HTTPError(400, "the update names its graphs itself (USING, USING NAMED or WITH); "
+                                 "do not also send using-graph-uri or using-named-graph-uri")
+            options["using_graphs"], options["using_named_graphs"] = dataset
+        server.apply_update(text, **options)
         self.send_response(204)
         self.send_header("Content-Length", "0")
         self.end_headers()
+
+    def _endpoint_url(self) -> str:
+        """The URL this request was sent to, without its query string: the base IRI of its query
+        or update and the service description's sd:endpoint. Built from the Host header (400
+        when that is not a host[:port]); without one, from the server's own address."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            raise _HTTPError(400, "more than one Host header")
+        authority = hosts[0].strip() if hosts else self.server.url[len("http://"):].rstrip("/")
+        if not _HOST_HEADER.fullmatch(authority):
+            raise _HTTPError(400, f"bad Host header {authority[:100]!r}: give host or host:port")
+        return f"http://{authority}{urlsplit(self.path).path}"
 
     def _service_description(self) -> None:
         accept = self.headers.get("Accept")
         graph_type = negotiate(accept, list(GRAPH_TYPES))
         if graph_type is None:
             raise _HTTPError(406, _not_acceptable(accept, "the service description", GRAPH_TYPES))
-        host = self.headers.get("Host") or f"{self.server.host}:{self.server.port}"
-        endpoint = URIRef(f"http://{host}/sparql")
+        endpoint = URIRef(self._endpoint_url())
         g = rdflib.Graph()
         g.bind("sd", _SD)
         g.bind("formats", _FORMATS)
@@ -718,7 +896,8 @@ class _Handler(BaseHTTPRequestHandler):
         graph = self.server.run(find)
         if graph is None:
             raise _HTTPError(404, f"no article {unquote(wanted)!r} in the store (see /articles)")
-        self._send(200, serialize_rdf(graph, GRAPH_TYPES[graph_type]), _content_type(graph_type), {"Vary": "Accept"})
+        body, media = _written(accept, GRAPH_TYPES, lambda fmt: serialize_rdf(graph, fmt), "text/turtle")
+        self._send(200, body, _content_type(media), {"Vary": "Accept"})
 
 
 def _not_acceptable(accept: str | None, what: str | None = None, types: dict[str, str] | None = None) -> str:
