@@ -992,12 +992,7 @@ def test_dataset_parameters_choose_the_graphs(kind, request):
     assert count_with(running.endpoint, from_a1, [("default-graph-uri", "")]) == {"": size[str(A1)]}  # empty: not given
 
 
-@pytest.mark.parametrize("kind", [
-    pytest.param("memory", marks=pytest.mark.xfail(
-        strict=True, reason="MemoryStore (main's stores.union rewrite): rdflib fails on the empty VALUES block "
-                            "written for an empty default graph ('list' object has no attribute 'name')")),
-    "oxigraph",
-])
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
 def test_named_graphs_alone_leave_the_default_graph_empty(kind, request):
     running = request.getfixturevalue("ro" if kind == "memory" else "rw")
     triples = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
