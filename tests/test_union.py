@@ -310,3 +310,15 @@ def test_from_and_from_named_on_every_embedded_backend(small_store):
     assert small_store.query(f"ASK FROM NAMED <{g3}> {{ ?s ?p ?o }}").boolean is False
     rows = small_store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=[], named_graphs=[g3]).rows
     assert {str(r[0]) for r in rows} == {g3}
+
+
+def test_using_named_alone_reads_an_empty_default_graph(small_store):
+    small_store.update("INSERT { GRAPH <http://example.org/out> { ?s a <http://example.org/Seen> } } "
+                       "USING NAMED <http://example.org/g1> WHERE { ?s a <http://example.org/C> }")
+    assert count(small_store, "GRAPH <http://example.org/out> { ?s ?p ?o }") == 0
+    small_store.update("INSERT { GRAPH <http://example.org/out> { ?s a <http://example.org/Seen> } } "
+                       "USING NAMED <http://example.org/g1> WHERE { GRAPH <http://example.org/g3> { ?s a ?c } }")
+    assert count(small_store, "GRAPH <http://example.org/out> { ?s ?p ?o }") == 0
+    small_store.update("INSERT { GRAPH <http://example.org/out> { ?s a <http://example.org/Seen> } } "
+                       "USING NAMED <http://example.org/g1> WHERE { GRAPH ?g { ?s a ?c } }")
+    assert count(small_store, "GRAPH <http://example.org/out> { ?s ?p ?o }") == 1

@@ -393,8 +393,8 @@ class _Rewriter:
                 self.emit("{ VALUES " + term.text + " { " + " ".join(f"<{g}>" for g in self.named) + " }")
             elif self.resolve(term) in self.named:
                 self.emit("{")
-            else:
-                self.emit("{ VALUES " + self.fresh("e") + " { }")
+            else:  # not among the named graphs: no solution (FILTER, as rdflib fails on an empty VALUES and ignores FILTER(false))
+                self.emit("{ FILTER(0 = 1)")
         self.emit("GRAPH " + term.text)
         self.group(inner)
         scope.add(*inner.vars)
@@ -713,7 +713,7 @@ class _Rewriter:
         else:
             g = self.fresh("g")
             among = "" if graphs is None else f"VALUES {g} {{ " + " ".join(f"<{x}>" for x in graphs) + " } "
-            self.emit(f"{among}GRAPH {g} {{ {triple} }}")
+            self.emit(f"{among if graphs != () else 'FILTER(0 = 1) '}GRAPH {g} {{ {triple} }}")
 
 
 def _rdf_type(text: str) -> str:
