@@ -317,9 +317,10 @@ class DiplokgServe:
 
     SRC = Path(__file__).resolve().parents[1] / "src"
 
-    def __init__(self, location: Path, *, token: str | None = None, startup_timeout: float = 60) -> None:
+    def __init__(self, location: Path, *, token: str | None = None, startup_timeout: float = 60,
+                 args: tuple[str, ...] = ()) -> None:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(self.SRC), os.environ.get("PYTHONPATH")) if p))
-        argv = [sys.executable, "-m", "diplokg.cli", "serve", "--store", str(location), "--port", "0", "--quiet"]
+        argv = [sys.executable, "-m", "diplokg.cli", "serve", "--store", str(location), "--port", "0", "--quiet"] + list(args)
         if token is not None:
             env["DIPLOKG_TEST_SERVE_TOKEN"] = token
             argv += ["--allow-update", "--token-env", "DIPLOKG_TEST_SERVE_TOKEN"]
