@@ -37,6 +37,7 @@ from .base import (
     QueryResult,
     Store,
     article_infos,
+    capped,
     graph_pairs,
     refresh_contacts,
 )
@@ -207,10 +208,10 @@ class MemoryStore(Store):
             return QueryResult(kind="ask", boolean=bool(result.askAnswer))
         if result.type == "SELECT":
             variables = [str(v) for v in result.vars or []]
-            rows = [tuple(plain(row[i]) for i in range(len(variables))) for row in result]
+            rows = [tuple(plain(row[i]) for i in range(len(variables))) for row in capped(result)]
             return QueryResult(kind="select", vars=variables, rows=rows)
         graph = _bind_prefixes(rdflib.Graph())
-        for s, p, o in result.graph or ():
+        for s, p, o in capped(result.graph or (), "triples"):
             graph.add((s, p, plain(o)))
         return QueryResult(kind="graph", graph=graph)
 
