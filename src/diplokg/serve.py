@@ -23,19 +23,32 @@ Behaviour, decided once and documented here:
   text/csv, text/tab-separated-values (application/json is answered as JSON results);
   CONSTRUCT/DESCRIBE as text/turtle, application/n-triples, application/ld+json,
   application/rdf+xml. 406 (plain text, listing the types) when nothing acceptable fits.
-- Errors are plain text, one line: 400 malformed query/update (the parser's message) or bad
-  request, 401 missing/wrong bearer token, 403 updates disabled, 404 unknown path or
-  article, 405 wrong method (with `Allow`), 406, 411, 413 too large (request body over
-  `MAX_BODY`, or a result over the row cap), 415 unknown Content-Type, 500 store failure,
-  503 timeout or too many queries running.
+- Errors are plain text, one line: 400 malformed query/update (the parser's message), nested
+  too deep, or bad request, 401 missing/wrong bearer token, 403 updates disabled or SERVICE/
+  LOAD refused, 404 unknown path or article, 405 wrong method (with `Allow`), 406, 411, 413
+  too large (request body over `MAX_BODY`, a result over the row cap, or a query over its
+  memory budget), 415 unknown Content-Type, 500 store failure or a crash of the query
+  engine, 503 timeout or too many queries running.
 - Row cap (`max_rows`, default 10,000): a result with more rows (or, for CONSTRUCT/DESCRIBE,
   triples) than the cap is refused with 413 "result has more than N rows; add LIMIT", never
-  truncated, so a client cannot mistake part of an answer for all of it. The cap bounds
-  what is sent, not the engine's work (the store materialises the result first).
-- Timeout (default 30 s): each store call runs in a worker thread; when it has not finished
-  in time the request gets 503 and the worker is abandoned (Python cannot stop it; it ends
-  on its own and frees its slot). At most `max_workers` store calls run at once, abandoned
-  ones included; past that a request waits up to the timeout for a slot, then gets 503.
+  truncated, so a client cannot mistake part of an answer for all of it. The local stores
+  count rows while they make the result (`stores.base.row_limit`) and stop at row N+1.
+- Reads in a child process: every read of the store (a query with its serialisation,
+  /articles, /articles/ID, /viewer) runs in a child forked for it (`forked.run_forked`), which
+  sees a copy-on-write snapshot of the store. At the timeout (default 30 s) the child is
+  killed and the request gets 503, so CPU and memory go back to idle; a child may add at most
+  `max_query_memory` MB (default 1024; RLIMIT_AS) to what the server holds, past which the
+  answer is 413 "query needed more than N MB; narrow it"; a child that crashes (a stack
+  overflow in the engine, say) is a one-line 500. The server never forks while an update is
+  inside the store (readers-writer lock below). At most `max_workers` store calls run at
+  once; past that a request waits up to the timeout for a slot, then gets 503.
+- Updates run in a worker thread of the server process under the write lock; one past the
+  timeout gets 503 and the thread is abandoned (Python cannot stop it; it ends on its own
+  and frees its slot). Only token holders can send them.
+- Checked text (`stores.guard.check_text`), before any engine parses it: nesting of `{ ( [ <<`
+  deeper than 64 levels is 400 (Oxigraph's recursive parser would overflow the stack), and
+  SERVICE (queries and updates) and LOAD (updates) are 403 unless `allow_service=True`
+  (`--allow-service`): by default the server sends no request anywhere a client names.
 - Updates are refused (403) unless the server was made with `allow_update=True` and a
   non-empty `token`; then a request needs `Authorization: Bearer <token>` (else 401 with
   `WWW-Authenticate`). The token is compared in constant time and never printed or logged.
@@ -45,7 +58,8 @@ Behaviour, decided once and documented here:
   them, and triples written to the default graph are queryable but not part of any article
   (not exported, not counted).
 - Store access is guarded by a readers-writer lock: queries run concurrently, an update
-  runs alone (so backends that are not thread-safe for writes stay consistent).
+  runs alone (so backends that are not thread-safe for writes stay consistent, and no
+  process forks while an update is inside the store).
 - CORS: off unless configured. With `cors=ORIGIN` (`--cors ORIGIN`; `*` for any page),
   every answer to GET/HEAD and to POSTed queries carries `Access-Control-Allow-Origin:
   ORIGIN` (and `Vary: Origin` unless it is `*`), and OPTIONS answers preflights for queries.
@@ -360,6 +374,7 @@ class DiplokgServer(ThreadingHTTPServer):
         self.host = address[0]
         self._slots = threading.BoundedSemaphore(max_workers)
         self._lock = _RWLock()
+        _preload_serializers()
         super().__init__(address, _Handler)
 
     def __repr__(self) -> str:  # never shows the token
@@ -473,6 +488,12 @@ class DiplokgServer(ThreadingHTTPServer):
 
 
 _CAN_FORK = hasattr(os, "fork")
+
+
+def _preload_serializers() -> None:
+    """Import what serialising an answer imports lazily, once, in the server: a query's child
+    process would otherwise import it anew for every query (20 ms each)."""
+    from . import export, query  # noqa: F401
 
 
 def _timed_out(what: str, timeout: float | None) -> _HTTPError:
