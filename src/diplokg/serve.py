@@ -85,7 +85,6 @@ import os
 import socket
 import sys
 import threading
-import time
 import traceback
 from base64 import b64encode
 from collections.abc import Callable
