@@ -625,7 +625,7 @@ def test_cli_warns_about_non_loopback_hosts(capsys, monkeypatch):
     assert code == 1 and err[0].startswith("diplokg: warning: serving on 0.0.0.0")
     assert err[1] == "diplokg: not binding in a test"
     assert seen == {"host": "0.0.0.0", "port": 9, "allow_update": False, "token": None, "timeout": 2.0,
-                    "max_rows": 5, "quiet": False, "cors": None}
+                    "max_rows": 5, "quiet": False, "cors": None, "allow_service": False, "max_query_memory": 1024}
     main(["serve", "--store", "memory:", "--port", "9"])
     assert seen["host"] == "127.0.0.1" and "warning" not in capsys.readouterr().err
 

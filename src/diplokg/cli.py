@@ -131,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, default=10000, metavar="N", help="larger results are refused with 413 (default 10000; 0 = no limit)")
     p.add_argument("--cors", metavar="ORIGIN", default=None,
                    help="let web pages of ORIGIN (or * for any) read the answers; default: no CORS headers")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let queries use SERVICE (federated queries) and updates LOAD: the server then fetches "
+                   "whatever URL they name; off by default (403)")
+    p.add_argument("--max-query-memory", type=int, default=1024, metavar="MB",
+                   help="memory one query may use beyond the server's own; past it the answer is 413 "
+                   "(default 1024; 0 = no limit)")
     p.add_argument("--quiet", "-q", action="store_true", help="do not log requests")
     return parser
 
@@ -408,7 +414,8 @@ def cmd_serve(args) -> int:
               + (" and the update token travels unencrypted" if args.allow_update else ""), file=sys.stderr)
     with _open(args) as store:
         server = make_server(store, host, args.port, allow_update=args.allow_update, token=token,
-                             timeout=args.timeout, max_rows=args.max_rows, quiet=args.quiet, cors=args.cors)
+                             timeout=args.timeout, max_rows=args.max_rows, quiet=args.quiet, cors=args.cors,
+                             allow_service=args.allow_service, max_query_memory=args.max_query_memory)
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops cleanly, like Ctrl-C
         try:
             print(f"serving {store.location} at {server.url} (SPARQL endpoint {server.url}sparql; "

@@ -29,3 +29,19 @@ class ResourceError(DiplokgError):
     """A language resource (gazetteer, lexicon) is missing or malformed."""
 
     exit_code = 5
+
+
+class ForbiddenQueryError(QueryError):
+    """A query or update uses something this server has turned off, such as SERVICE (403)."""
+
+
+class ResultTooLargeError(QueryError):
+    """A result has more than `limit` rows (or triples, the `unit`) where the caller capped it."""
+
+    def __init__(self, limit: int, unit: str = "rows") -> None:
+        super().__init__(f"result has more than {limit} {unit}; add LIMIT (and OFFSET to page)")
+        self.limit = limit
+        self.unit = unit
+
+    def __reduce__(self):  # pickled across the server's query processes
+        return type(self), (self.limit, self.unit)

@@ -56,19 +56,32 @@ Behaviour, decided once and documented here:
   text/csv, text/tab-separated-values (application/json is answered as JSON results);
   CONSTRUCT/DESCRIBE as text/turtle, application/n-triples, application/ld+json,
   application/rdf+xml. 406 (plain text, listing the types) when nothing acceptable fits.
-- Errors are plain text, one line: 400 malformed query/update (the parser's message) or bad
-  request, 401 missing/wrong bearer token, 403 updates disabled, 404 unknown path or
-  article, 405 wrong method (with `Allow`), 406, 411, 413 too large (request body over
-  `MAX_BODY`, or a result over the row cap), 415 unknown Content-Type or charset, 500 store
-  failure, 503 timeout or too many queries running.
+- Errors are plain text, one line: 400 malformed query/update (the parser's message), nested
+  too deep, or bad request, 401 missing/wrong bearer token, 403 updates disabled or SERVICE/
+  LOAD refused, 404 unknown path or article, 405 wrong method (with `Allow`), 406, 411, 413
+  too large (request body over `MAX_BODY`, a result over the row cap, or a query over its
+  memory budget), 415 unknown Content-Type or charset, 500 store failure or a crash of the query
+  engine, 503 timeout or too many queries running.
 - Row cap (`max_rows`, default 10,000): a result with more rows (or, for CONSTRUCT/DESCRIBE,
   triples) than the cap is refused with 413 "result has more than N rows; add LIMIT", never
-  truncated, so a client cannot mistake part of an answer for all of it. The cap bounds
-  what is sent, not the engine's work (the store materialises the result first).
-- Timeout (default 30 s): each store call runs in a worker thread; when it has not finished
-  in time the request gets 503 and the worker is abandoned (Python cannot stop it; it ends
-  on its own and frees its slot). At most `max_workers` store calls run at once, abandoned
-  ones included; past that a request waits up to the timeout for a slot, then gets 503.
+  truncated, so a client cannot mistake part of an answer for all of it. The local stores
+  count rows while they make the result (`stores.base.row_limit`) and stop at row N+1.
+- Reads in a child process: every read of the store (a query with its serialisation,
+  /articles, /articles/ID, /viewer) runs in a child forked for it (`forked.run_forked`), which
+  sees a copy-on-write snapshot of the store. At the timeout (default 30 s) the child is
+  killed and the request gets 503, so CPU and memory go back to idle; a child may add at most
+  `max_query_memory` MB (default 1024; RLIMIT_AS) to what the server holds, past which the
+  answer is 413 "query needed more than N MB; narrow it"; a child that crashes (a stack
+  overflow in the engine, say) is a one-line 500. The server never forks while an update is
+  inside the store (readers-writer lock below). At most `max_workers` store calls run at
+  once; past that a request waits up to the timeout for a slot, then gets 503.
+- Updates run in a worker thread of the server process under the write lock; one past the
+  timeout gets 503 and the thread is abandoned (Python cannot stop it; it ends on its own
+  and frees its slot). Only token holders can send them.
+- Checked text (`stores.guard.check_text`), before any engine parses it: nesting of `{ ( [ <<`
+  deeper than 64 levels is 400 (Oxigraph's recursive parser would overflow the stack), and
+  SERVICE (queries and updates) and LOAD (updates) are 403 unless `allow_service=True`
+  (`--allow-service`): by default the server sends no request anywhere a client names.
 - Updates are refused (403) unless the server was made with `allow_update=True` and a
   non-empty `token`; then a request needs `Authorization: Bearer <token>` (else 401 with
   `WWW-Authenticate`). The token is compared in constant time and never printed or logged.
@@ -78,7 +91,8 @@ Behaviour, decided once and documented here:
   them, and triples written to the default graph are queryable but not part of any article
   (not exported, not counted).
 - Store access is guarded by a readers-writer lock: queries run concurrently, an update
-  runs alone (so backends that are not thread-safe for writes stay consistent).
+  runs alone (so backends that are not thread-safe for writes stay consistent, and no
+  process forks while an update is inside the store).
 - CORS: off unless configured. With `cors=ORIGIN` (`--cors ORIGIN`; `*` for any page),
   every answer to GET/HEAD and to POSTed queries carries `Access-Control-Allow-Origin:
   ORIGIN` (and `Vary: Origin` unless it is `*`), and OPTIONS answers preflights for queries.
@@ -100,6 +114,7 @@ import hmac
 import html
 import ipaddress
 import json
+import os
 import re
 import socket
 import sys
@@ -118,8 +133,10 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 
 from . import __version__
-from .errors import DiplokgError, QueryError, StoreError
-from .stores.base import QueryResult, Store
+from .errors import DiplokgError, ForbiddenQueryError, QueryError, ResultTooLargeError, StoreError
+from .forked import ChildCrashed, ChildOutOfMemory, ChildTimeout, run_forked
+from .stores.base import QueryResult, Store, row_limit
+from .stores.guard import check_text
 
 __all__ = [
     "DEFAULT_HOST",
@@ -139,6 +156,7 @@ DEFAULT_PORT = 7878
 DEFAULT_TOKEN_ENV = "DIPLOKG_SERVE_TOKEN"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 10_000
+DEFAULT_MAX_QUERY_MEMORY = 1024  # MB a query's process may add to what the server holds
 MAX_BODY = 16 * 1024 * 1024  # bytes of a POST body
 SOCKET_TIMEOUT = 60  # seconds a connection may sit idle or trickle a request
 
@@ -174,6 +192,9 @@ class _HTTPError(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+    def __reduce__(self):  # raised in a query's child process, re-raised in the server
+        return type(self), (self.status, self.message, self.headers)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -436,10 +457,11 @@ class _RWLock:
         self._writing = False
 
     @contextmanager
-    def read(self):
+    def read(self, timeout: float | None = None):
+        """Hold the lock as a reader; TimeoutError when a writer keeps it past `timeout` s."""
         with self._cond:
-            while self._writing:
-                self._cond.wait()
+            if not self._cond.wait_for(lambda: not self._writing, timeout):
+                raise TimeoutError
             self._readers += 1
         try:
             yield
@@ -472,10 +494,13 @@ class DiplokgServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], *, store: Store, allow_update: bool, token: str | None,
                  timeout: float | None, max_rows: int | None, quiet: bool, max_workers: int,
-                 cors: str | None = None) -> None:
+                 cors: str | None = None, allow_service: bool = False,
+                 max_query_memory: int | None = DEFAULT_MAX_QUERY_MEMORY) -> None:
         self.store = store
         self.cors = cors.strip() if cors and cors.strip() else None
         self.allow_update = allow_update
+        self.allow_service = allow_service
+        self.max_query_memory = max_query_memory if max_query_memory and max_query_memory > 0 else None
         self._token = token
         self.query_timeout = timeout if timeout and timeout > 0 else None
         self.max_rows = max_rows if max_rows and max_rows > 0 else None
@@ -483,6 +508,7 @@ class DiplokgServer(ThreadingHTTPServer):
         self.host = address[0]
         self._slots = threading.BoundedSemaphore(max_workers)
         self._lock = _RWLock()
+        _preload_serializers()
         super().__init__(address, _Handler)
 
     def __repr__(self) -> str:  # never shows the token
@@ -511,12 +537,49 @@ class DiplokgServer(ThreadingHTTPServer):
             raise _HTTPError(401, "wrong bearer token", {"WWW-Authenticate": 'Bearer realm="diplokg", error="invalid_token"'})
 
     def run(self, operation: Callable[[], Any], *, write: bool = False) -> Any:
-        """Run a store operation in a worker thread under the lock; 503 when it takes longer
-        than the timeout or no worker slot frees up in time."""
+        """Run a store operation within the timeout, at most `max_workers` at once (503 when
+        no slot frees up in time). Reads run in a child process (`_run_forked`); writes in a
+        worker thread of this process (`_run_in_thread`)."""
         timeout = self.query_timeout
         if not self._slots.acquire(timeout=timeout):
             raise _HTTPError(503, f"server busy: every query slot stayed taken for {timeout:g} s; try again later",
                              {"Retry-After": "5"})
+        if write or not _CAN_FORK:
+            return self._run_in_thread(operation, write)
+        try:
+            return self._run_forked(operation)
+        finally:
+            self._slots.release()
+
+    def _run_forked(self, operation: Callable[[], Any]) -> Any:
+        """Run a read in a forked child under the read lock (so no update is inside the store
+        when the process forks): killed at the timeout (503), limited to `max_query_memory`
+        MB more than the server holds (413), a crash answered 500. CPU and memory go back to
+        idle when the answer, whatever it is, has been given."""
+        timeout = self.query_timeout
+        memory = None if self.max_query_memory is None else self.max_query_memory << 20
+        try:
+            with self._lock.read(timeout):
+                return run_forked(operation, timeout=timeout, memory=memory)
+        except (TimeoutError, ChildTimeout):
+            raise _timed_out("query", timeout) from None
+        except ChildOutOfMemory:
+            raise _HTTPError(413, f"query needed more than {self.max_query_memory} MB; narrow it (LIMIT, more "
+                             "specific patterns, fewer joins)") from None
+        except ChildCrashed as e:
+            raise _HTTPError(500, f"the query engine crashed on this query ({e}); the server is unharmed; "
+                             "simplify the query") from None
+        except ForbiddenQueryError as e:
+            raise _HTTPError(403, str(e)) from None
+        except ResultTooLargeError as e:
+            raise _HTTPError(413, str(e), {"X-Diplokg-Max-Rows": str(e.limit)}) from None
+
+    def _run_in_thread(self, operation: Callable[[], Any], write: bool) -> Any:
+        """Run an operation in a worker thread under the lock (the caller holds a slot, which
+        the thread gives back when it ends). On timeout the request gets 503 and the thread
+        is abandoned: Python cannot stop it; it ends on its own, and updates (the only
+        operations run this way where processes can fork) are for token holders."""
+        timeout = self.query_timeout
         box: dict[str, Any] = {}
         done = threading.Event()
         lock = self._lock.write if write else self._lock.read
@@ -533,22 +596,53 @@ class DiplokgServer(ThreadingHTTPServer):
 
         threading.Thread(target=work, name="diplokg-store", daemon=True).start()
         if not done.wait(timeout):
-            what = "update" if write else "query"
-            raise _HTTPError(503, f"{what} timed out after {timeout:g} s; narrow it (LIMIT, more specific "
-                             f"patterns) or start the server with a longer --timeout", {"Retry-After": "5"})
+            raise _timed_out("update" if write else "query", timeout)
         if "error" in box:
             raise box["error"]
         return box.get("value")
 
+    def check_text(self, sparql: str, *, update: bool = False) -> None:
+        """Refuse what this server does not run: nesting past the parser's safe depth (400),
+        SERVICE, or LOAD in an update, unless `allow_service` (403)."""
+        try:
+            check_text(sparql, allow_service=self.allow_service, update=update)
+        except ForbiddenQueryError as e:
+            raise _HTTPError(403, str(e)) from None
+
+    def query(self, sparql: str, **options: Any) -> QueryResult:
+        """Check and run a client's query, its result capped at `max_rows` while it is made;
+        called in the query's child process. `options` are the store's (base_iri,
+        default_graphs, named_graphs)."""
+        self.check_text(sparql)
+        with row_limit(self.max_rows):
+            return self.store.query(sparql, **options)
+
     def apply_update(self, sparql: str, **options: Any) -> None:
-        """Run an update alone; `options` are the store's (base_iri, using_graphs, using_named_graphs)."""
+        """Check and run an update alone; `options` are the store's (base_iri, using_graphs,
+        using_named_graphs)."""
+        self.check_text(sparql, update=True)
         self.run(lambda: self.store.update(sparql, **options), write=True)
+
+
+_CAN_FORK = hasattr(os, "fork")
+
+
+def _preload_serializers() -> None:
+    """Import what serialising an answer imports lazily, once, in the server: a query's child
+    process would otherwise import it anew for every query (20 ms each)."""
+    from . import export, query  # noqa: F401
+
+
+def _timed_out(what: str, timeout: float | None) -> _HTTPError:
+    return _HTTPError(503, f"{what} timed out after {timeout:g} s; narrow it (LIMIT, more specific "
+                      f"patterns) or start the server with a longer --timeout", {"Retry-After": "5"})
 
 
 def make_server(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, allow_update: bool = False,
                 token: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
                 max_rows: int | None = DEFAULT_MAX_ROWS, quiet: bool = False, max_workers: int = 8,
-                cors: str | None = None) -> DiplokgServer:
+                cors: str | None = None, allow_service: bool = False,
+                max_query_memory: int | None = DEFAULT_MAX_QUERY_MEMORY) -> DiplokgServer:
     """A server bound to `host:port` (port 0 picks a free one; see `server.url`), not yet
     serving: call `serve_forever()` (in a thread if you like), then `shutdown()` and
     `server_close()`. The store stays open; closing it is the caller's business.
@@ -556,7 +650,9 @@ def make_server(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     `timeout` (seconds) and `max_rows` of None or 0 mean no limit. `allow_update=True` needs
     a non-empty `token` (clients send it as `Authorization: Bearer <token>`). `cors` is the
     origin allowed to read answers from a browser (`*` for any); None (the default) sends no
-    CORS headers at all.
+    CORS headers at all. `allow_service=True` lets queries use SERVICE and updates LOAD (the
+    server then fetches whatever they name). `max_query_memory` (MB; None or 0: no limit) is
+    what one query's process may add to the server's memory.
     """
     if allow_update and not token:
         raise DiplokgError("updates need a token: pass token=... (the CLI reads it from --token-env)")
@@ -567,7 +663,8 @@ def make_server(store: Store, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
         server_class = type("DiplokgServer6", (DiplokgServer,), {"address_family": socket.AF_INET6})
     try:
         return server_class((host.strip("[]"), int(port)), store=store, allow_update=allow_update, token=token,
-                            timeout=timeout, max_rows=max_rows, quiet=quiet, max_workers=max_workers, cors=cors)
+                            timeout=timeout, max_rows=max_rows, quiet=quiet, max_workers=max_workers, cors=cors,
+                            allow_service=allow_service, max_query_memory=max_query_memory)
     except OSError as e:
         raise DiplokgError(f"cannot listen on {host}:{port}: {e.strerror or _one_line(str(e))}") from None
 
@@ -778,22 +875,24 @@ class _Handler(BaseHTTPRequestHandler):
         options: dict[str, Any] = {"base_iri": self._endpoint_url()}
         if dataset is not None:
             options["default_graphs"], options["named_graphs"] = dataset
-        result: QueryResult = server.run(lambda: server.store.query(text, **options))
-        vary = {"Vary": "Accept"}
-        if result.kind == "graph":
-            graph = result.graph if result.graph is not None else rdflib.Graph()
-            self._check_rows(len(graph), "triples")
-            if graph_type is None:
-                raise _HTTPError(406, _not_acceptable(accept, "CONSTRUCT/DESCRIBE", GRAPH_TYPES))
-            body, media = _written(accept, GRAPH_TYPES, lambda fmt: serialize_rdf(graph, fmt), "text/turtle")
-            return self._send(200, body, _content_type(media), vary)
-        if result.kind == "select":
-            self._check_rows(len(result.rows), "rows")
-        if table_type is None:
-            raise _HTTPError(406, _not_acceptable(accept, "SELECT/ASK", TABLE_TYPES))
-        body, media = _written(accept, TABLE_TYPES, lambda fmt: serialize_table(result, fmt),
-                               "application/sparql-results+json")
-        self._send(200, body, _content_type(media), vary)
+
+        def answer() -> tuple[bytes, str]:  # in the query's child process, serialisation included
+            result: QueryResult = server.query(text, **options)
+            if result.kind == "graph":
+                graph = result.graph if result.graph is not None else rdflib.Graph()
+                self._check_rows(len(graph), "triples")
+                if graph_type is None:
+                    raise _HTTPError(406, _not_acceptable(accept, "CONSTRUCT/DESCRIBE", GRAPH_TYPES))
+                return _written(accept, GRAPH_TYPES, lambda fmt: serialize_rdf(graph, fmt), "text/turtle")
+            if result.kind == "select":
+                self._check_rows(len(result.rows), "rows")
+            if table_type is None:
+                raise _HTTPError(406, _not_acceptable(accept, "SELECT/ASK", TABLE_TYPES))
+            return _written(accept, TABLE_TYPES, lambda fmt: serialize_table(result, fmt),
+                            "application/sparql-results+json")
+
+        body, media = server.run(answer)
+        self._send(200, body, _content_type(media), {"Vary": "Accept"})
 
     def _check_rows(self, n: int, unit: str) -> None:
         cap = self.server.max_rows

@@ -14,13 +14,17 @@ so the named queries use DISTINCT wherever it matters.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
+from typing import TypeVar
 
 import rdflib
 from rdflib.term import Node
 
+from ..errors import ResultTooLargeError
 from ..rdf.vocab import DCTERMS, DIP
 
 ONTOLOGY_GRAPH = "https://w3id.org/diplokg/ontology"
@@ -56,6 +60,34 @@ class QueryResult:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: rdflib.Graph | None = None
+
+
+_ROW_LIMIT: ContextVar[int | None] = ContextVar("diplokg_row_limit", default=None)
+_Row = TypeVar("_Row")
+
+
+@contextmanager
+def row_limit(limit: int | None) -> Iterator[None]:
+    """Within this block, a store that converts a result stops with ResultTooLargeError at
+    row (or triple) `limit` + 1 instead of materialising the rest: the SPARQL server's cap,
+    applied where the rows are made. None: no limit."""
+    token = _ROW_LIMIT.set(limit)
+    try:
+        yield
+    finally:
+        _ROW_LIMIT.reset(token)
+
+
+def capped(rows: Iterable[_Row], unit: str = "rows") -> Iterator[_Row]:
+    """`rows`, raising ResultTooLargeError past the row limit in force (see `row_limit`)."""
+    limit = _ROW_LIMIT.get()
+    if limit is None:
+        yield from rows
+        return
+    for n, row in enumerate(rows):
+        if n >= limit:
+            raise ResultTooLargeError(limit, unit)
+        yield row
 
 
 def article_infos(rows: Iterable[tuple[Node | None, ...]]) -> list[ArticleInfo]:

@@ -37,6 +37,7 @@ from .base import (
     QueryResult,
     Store,
     article_infos,
+    capped,
     graph_pairs,
     refresh_contacts,
 )
@@ -236,10 +237,10 @@ class MemoryStore(Store):
         if result.type == "SELECT":
             keep = [i for i, v in enumerate(result.vars or []) if not str(v).startswith(FRESH)]  # the rewrite's own
             variables = [str(result.vars[i]) for i in keep]
-            rows = [tuple(plain(row[i]) for i in keep) for row in result]
+            rows = [tuple(plain(row[i]) for i in keep) for row in capped(result)]
             return QueryResult(kind="select", vars=variables, rows=rows)
         graph = _bind_prefixes(rdflib.Graph())
-        for s, p, o in result.graph or ():
+        for s, p, o in capped(result.graph or (), "triples"):
             graph.add((s, p, plain(o)))
         return QueryResult(kind="graph", graph=graph)
 

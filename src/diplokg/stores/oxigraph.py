@@ -39,6 +39,7 @@ from .base import (
     QueryResult,
     Store,
     article_infos,
+    capped,
     graph_pairs,
     refresh_contacts,
 )
@@ -389,10 +390,10 @@ class PyoxigraphStore(Store):
                 return found
 
             variables = [v for v in variables if not v.value.startswith(FRESH)]  # the rewrite's own
-            rows = [tuple(term(solution[v]) for v in variables) for solution in raw]
+            rows = [tuple(term(solution[v]) for v in variables) for solution in capped(raw)]
             return QueryResult(kind="select", vars=[v.value for v in variables], rows=rows)
         graph = _bind_prefixes(rdflib.Graph())
-        for triple in raw:
+        for triple in capped(raw, "triples"):
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return QueryResult(kind="graph", graph=graph)
 
