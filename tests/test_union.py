@@ -322,3 +322,11 @@ def test_using_named_alone_reads_an_empty_default_graph(small_store):
     small_store.update("INSERT { GRAPH <http://example.org/out> { ?s a <http://example.org/Seen> } } "
                        "USING NAMED <http://example.org/g1> WHERE { GRAPH ?g { ?s a ?c } }")
     assert count(small_store, "GRAPH <http://example.org/out> { ?s ?p ?o }") == 1
+
+
+def test_a_nesting_bomb_is_an_error_on_the_embedded_store(small_store):
+    """Oxigraph's recursive parser would overflow the stack and kill the process."""
+    from diplokg.errors import QueryError
+
+    with pytest.raises(QueryError, match="nest"):
+        small_store.query("ASK " + "{ " * 20000 + "?s ?p ?o" + " }" * 20000)

@@ -44,6 +44,7 @@ from .base import (
 from .oxigraph import _bind_prefixes, _graphs, _one_line
 from .sparqltext import inject_values
 from .terms import from_ox, to_ox
+from .guard import check_text
 from .union import FRESH, declares_dataset, rewrite_query, rewrite_update
 
 
@@ -155,6 +156,7 @@ class MemoryStore(Store):
 
     def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
                using_named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> None:
+        check_text(sparql, allow_service=True, update=True)
         text = rewrite_update(sparql, _graphs(using_graphs), _graphs(using_named_graphs), base_iri).text
         self._update(f"BASE <{base_iri}>\n{text}" if base_iri else text)
 
@@ -200,6 +202,7 @@ class MemoryStore(Store):
               base_iri: str | None = None, set_union: bool = True) -> QueryResult:
         # rdflib's union is already a set; a dataset (FROM, or the protocol's) is applied here
         # as a view of those graphs (rdflib itself would fetch FROM graphs from the web)
+        check_text(sparql, allow_service=True)  # rdflib's parser recurses too
         target = self.ds
         if default_graphs is not None or named_graphs is not None or declares_dataset(sparql):
             rewritten = rewrite_query(sparql, _graphs(default_graphs), _graphs(named_graphs), base_iri)

@@ -44,6 +44,7 @@ from .base import (
     refresh_contacts,
 )
 from .terms import from_ox, graph_to_quads, named_node, quad_triple, value_to_ox
+from .guard import check_text
 from .union import FRESH, as_written, rewrite_query, rewrite_update
 
 DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; git ignores .diplokg/
@@ -302,6 +303,7 @@ class PyoxigraphStore(Store):
 
     def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
                using_named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> None:
+        check_text(sparql, allow_service=True, update=True)
         rewritten = rewrite_update(sparql, _graphs(using_graphs), _graphs(using_named_graphs), base_iri)
         try:
             self.native.update(rewritten.text, base_iri=base_iri)
@@ -338,8 +340,11 @@ class PyoxigraphStore(Store):
     def query(self, sparql: str, bindings: dict[str, object] | None = None, *,
               default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
               base_iri: str | None = None, set_union: bool = True) -> QueryResult:
-        rewritten = (rewrite_query(sparql, _graphs(default_graphs), _graphs(named_graphs), base_iri) if set_union
-                     else as_written(sparql, _graphs(default_graphs), _graphs(named_graphs)))
+        if set_union:  # a user's text: a nesting bomb would overflow the engine's parser (the process dies)
+            check_text(sparql, allow_service=True)
+            rewritten = rewrite_query(sparql, _graphs(default_graphs), _graphs(named_graphs), base_iri)
+        else:
+            rewritten = as_written(sparql, _graphs(default_graphs), _graphs(named_graphs))
         options: dict[str, object] = {"base_iri": base_iri}
         if rewritten.default_graphs is None:
             options["use_default_graph_as_union"] = True
