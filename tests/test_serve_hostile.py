@@ -247,9 +247,9 @@ def test_memory_hungry_query_gets_one_line_and_the_server_goes_on(tmp_path):
 
 
 def test_a_query_that_crashes_the_engine_is_a_500_and_the_server_goes_on(server):
-    chain = "ASK { FILTER(" + "!" * 100_000 + "true) }"  # overflows Oxigraph's stack without nesting brackets
+    chain = "ASK { FILTER(" + "!" * 20_000 + "true) }"  # overflows Oxigraph's stack without nesting brackets
     status, body = sparql(server.endpoint, chain)
-    assert status == 500 and "crashed" in body and body.count("\n") == 1
+    assert status == 500 and "crashed" in body and body.count("\n") == 1, body
     assert sparql(server.endpoint, SIMPLE)[0] == 200
 
 
@@ -290,5 +290,26 @@ def test_allow_service_does_fetch(listener, tmp_path):
         status, body = sparql(served.endpoint, f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}")
         assert status == 200, body
         assert listener.count > 0
+    finally:
+        served.stop()
+
+
+def test_queries_right_after_updates_answer(tmp_path):
+    """A forked query child can inherit RocksDB's mutex held by a background thread of the
+    server (a flush or compaction after a write; before the fix one query in three hung until
+    its timeout on a fresh store): its probe catches that, the store settles, the query is
+    forked again. Each query must answer its right value within a few seconds."""
+    path = tmp_path / "store"
+    OxigraphStore(path).close()
+    served = Served(str(path), "--allow-update", "--token-env", "HOSTILE_TOKEN", "--timeout", "20")
+    try:
+        for n in range(12):
+            status, _ = sparql(served.endpoint, f"CLEAR ALL ; INSERT DATA {{ GRAPH <http://example.org/g{n}> "
+                               f"{{ <http://example.org/a> <http://example.org/n> {n} }} }}", update=True, token=TOKEN)
+            assert status == 204
+            started = time.monotonic()
+            status, body = sparql(served.endpoint, "SELECT ?n WHERE { ?a <http://example.org/n> ?n }", timeout=10)
+            assert status == 200 and f'"value": "{n}"' in body.replace('"value":"', '"value": "'), body
+            assert time.monotonic() - started < 5
     finally:
         served.stop()

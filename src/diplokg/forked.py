@@ -45,12 +45,13 @@ from typing import Any
 
 from .errors import DiplokgError
 
-__all__ = ["ChildCrashed", "ChildOutOfMemory", "ChildTimeout", "run_forked"]
+__all__ = ["ChildCrashed", "ChildOutOfMemory", "ChildStuck", "ChildTimeout", "run_forked"]
 
 _FORK_LOCK = threading.Lock()
 _PR_SET_PDEATHSIG = 1
 _STDERR_KEPT = 4096  # bytes of the child's stderr kept to tell why it died
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+PROBE_SECONDS = 0.5  # a probe takes milliseconds; past this the child is stuck
 
 
 class ChildTimeout(DiplokgError):
@@ -65,11 +66,19 @@ class ChildCrashed(DiplokgError):
     """The child died without an answer (a signal, or an exit without a value)."""
 
 
-def run_forked(operation: Callable[[], Any], *, timeout: float | None, memory: int | None) -> Any:
+class ChildStuck(ChildCrashed):
+    """The child did not get through its probe in time: a lock it needs came over held by a
+    thread of the parent that does not exist in the child (RocksDB's, after a write)."""
+
+
+def run_forked(operation: Callable[[], Any], *, timeout: float | None, memory: int | None,
+               probe: Callable[[], Any] | None = None, probe_timeout: float = PROBE_SECONDS) -> Any:
     """The value of `operation()` computed in a forked child (see the module docstring).
-    `timeout` in seconds and `memory` in bytes; None for no limit."""
+    `timeout` in seconds and `memory` in bytes; None for no limit. `probe`, when given, runs
+    first in the child and must be done within `probe_timeout` s, else ChildStuck: it touches
+    what may have come over locked (the caller can then settle and fork again)."""
     deadline = None if timeout is None else time.monotonic() + timeout
-    pid, result_fd, stderr_fd = _fork(operation, timeout, memory)
+    pid, result_fd, stderr_fd = _fork(operation, timeout, memory, probe, probe_timeout)
     reaped = killed = False
     try:
         answer, stderr = _read_answer(result_fd, stderr_fd, deadline)
@@ -88,7 +97,8 @@ def run_forked(operation: Callable[[], Any], *, timeout: float | None, memory: i
     return _outcome(answer, status, stderr, memory)
 
 
-def _fork(operation: Callable[[], Any], timeout: float | None, memory: int | None) -> tuple[int, int, int]:
+def _fork(operation: Callable[[], Any], timeout: float | None, memory: int | None,
+          probe: Callable[[], Any] | None = None, probe_timeout: float = 0.0) -> tuple[int, int, int]:
     """(child pid, read end of its result pipe, read end of its stderr pipe)."""
     with _FORK_LOCK:
         result_r, result_w = os.pipe()
@@ -103,14 +113,15 @@ def _fork(operation: Callable[[], Any], timeout: float | None, memory: int | Non
         if pid == 0:  # pragma: no cover - the child; it never returns
             os.close(result_r)
             os.close(stderr_r)
-            _child(operation, result_w, stderr_w, timeout, memory)
+            _child(operation, result_w, stderr_w, timeout, memory, probe, probe_timeout)
         os.close(result_w)
         os.close(stderr_w)
     return pid, result_r, stderr_r
 
 
 def _child(operation: Callable[[], Any], result_w: int, stderr_w: int, timeout: float | None,
-           memory: int | None) -> None:  # pragma: no cover - runs in the child
+           memory: int | None, probe: Callable[[], Any] | None = None,
+           probe_timeout: float = 0.0) -> None:  # pragma: no cover - runs in the child
     status = 0
     try:
         os.dup2(stderr_w, 2)
@@ -118,6 +129,10 @@ def _child(operation: Callable[[], Any], result_w: int, stderr_w: int, timeout: 
         _die_with_parent()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which takes the child along
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if probe is not None:  # SIGALRM ends a child stuck on a lock that came over held
+            signal.setitimer(signal.ITIMER_REAL, probe_timeout)
+            probe()
+            signal.setitimer(signal.ITIMER_REAL, 0)
         if timeout is not None:
             signal.alarm(math.ceil(timeout) + 2)  # SIGALRM ends the child if the parent cannot
         if memory is not None:
@@ -215,7 +230,9 @@ def _outcome(answer: tuple | None, status: int, stderr: bytes, memory: int | Non
         raise ChildOutOfMemory(_memory_message(memory))
     text = stderr.decode("utf-8", "replace")
     signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-    if signum in (signal.SIGALRM, signal.SIGXCPU):
+    if signum == signal.SIGALRM:  # the backstop fires after the parent's own kill: the probe's
+        raise ChildStuck("it did not get through its probe in time")
+    if signum == signal.SIGXCPU:
         raise ChildTimeout("timed out (stopped by its own alarm)")
     if "memory allocation of" in text or "MemoryError" in text or signum == signal.SIGKILL:  # SIGKILL: the OOM killer
         raise ChildOutOfMemory(_memory_message(memory))

@@ -134,7 +134,7 @@ from rdflib import BNode, Literal, URIRef
 
 from . import __version__
 from .errors import DiplokgError, ForbiddenQueryError, QueryError, ResultTooLargeError, StoreError
-from .forked import ChildCrashed, ChildOutOfMemory, ChildTimeout, run_forked
+from .forked import ChildCrashed, ChildOutOfMemory, ChildStuck, ChildTimeout, run_forked
 from .stores.base import QueryResult, Store, row_limit
 from .stores.guard import check_text
 
@@ -559,10 +559,20 @@ class DiplokgServer(ThreadingHTTPServer):
         timeout = self.query_timeout
         memory = None if self.max_query_memory is None else self.max_query_memory << 20
         try:
-            with self._lock.read(timeout):
-                return run_forked(operation, timeout=timeout, memory=memory)
+            for attempt in range(_FORKS):
+                try:
+                    with self._lock.read(timeout):
+                        return run_forked(operation, timeout=timeout, memory=memory, probe=self.store.probe)
+                except ChildStuck:  # RocksDB's mutex came over held: let the store settle, fork again
+                    if attempt == _FORKS - 1:
+                        raise
+                    with self._lock.write():
+                        self.store.settle()
         except (TimeoutError, ChildTimeout):
             raise _timed_out("query", timeout) from None
+        except ChildStuck:
+            raise _HTTPError(503, "the store stayed busy with its own background work; try again",
+                             {"Retry-After": "1"}) from None
         except ChildOutOfMemory:
             raise _HTTPError(413, f"query needed more than {self.max_query_memory} MB; narrow it (LIMIT, more "
                              "specific patterns, fewer joins)") from None
@@ -621,10 +631,15 @@ class DiplokgServer(ThreadingHTTPServer):
         """Check and run an update alone; `options` are the store's (base_iri, using_graphs,
         using_named_graphs)."""
         self.check_text(sparql, update=True)
+
         self.run(lambda: self.store.update(sparql, **options), write=True)
 
 
 _CAN_FORK = hasattr(os, "fork")
+# A child whose store came over locked (RocksDB's mutex, held by a background thread of this
+# process at the fork: it happens to about one query in seven right after a write) is caught
+# by its probe in half a second; the store settles and the query is forked again.
+_FORKS = 3
 
 
 def _preload_serializers() -> None:

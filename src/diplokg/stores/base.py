@@ -212,6 +212,13 @@ class Store(abc.ABC):
         graph = rdflib.URIRef(article_iri).n3()
         return {str(row[0]) for row in self.query(f"SELECT DISTINCT ?pair WHERE {{ GRAPH {graph} {{ ?e <{DIP.pair}> ?pair }} }}").rows}
 
+    def probe(self) -> None:
+        """Touch the store as a read would begin (a forked child calls it first: see settle)."""
+
+    def settle(self) -> None:
+        """Let background work of the backend end, so that a process forked next does not
+        inherit one of its locks held (the SPARQL server calls it when a child got stuck)."""
+
     def article_writer(self) -> ArticleWriter:
         """How ingest writes many articles: by default one transaction each (`put_article`);
         a backend with a faster way for new articles returns its own writer."""

@@ -636,6 +636,19 @@ class OxigraphStore(PyoxigraphStore):
         _return_freed_memory()
         self._native = _open_rocksdb(self._path, wait=5.0)
 
+    def probe(self) -> None:
+        """Take a snapshot: what blocks forever in a forked child whose RocksDB mutex came over
+        held by a background thread of the parent (a flush or compaction after a write)."""
+        self._read(lambda: next(iter(self.native.quads_for_pattern(None, None, None, None)), None))
+
+    def settle(self) -> None:
+        """Close and reopen the database: closing waits for RocksDB's background jobs."""
+        if self._native is None:
+            return
+        self._write(self._native.flush)
+        self._native = None
+        self._native = _open_rocksdb(self._path, wait=5.0)
+
     def close(self) -> None:
         was_open = self._native is not None
         super().close()
