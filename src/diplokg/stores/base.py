@@ -204,7 +204,7 @@ class Store(abc.ABC):
               OPTIONAL {{ ?e {DIP.date.n3()} ?date }}
               OPTIONAL {{ ?e <{place_property}> ?place }}
             }} ORDER BY ?e"""
-        return self.query(query).rows
+        return self.query(query, set_union=False).rows  # DISTINCT, and run once per event ingested
 
     def pairs_of(self, article_iri: str) -> set[str]:
         """The dip:AgentPair IRIs that the article's stored graph links (what replacing or
