@@ -4,6 +4,7 @@
   tests/test_w3c_protocol.py; Oxigraph's server takes queries at /query and updates at
   /update, so the manifest's /sparql/ is mapped to the one each request needs);
 - the default graph as a set: COUNT(*) over two graphs that share a triple;
+- the time of a small SELECT (each query of diplokg serve runs in a forked child);
 - SERVICE to a loopback listener (does the server fetch?);
 - a runaway cross product past a 2 s timeout, then the server's CPU over the next 5 s;
 - a 20,000-level nesting bomb, then whether a plain ASK is still answered.
@@ -18,6 +19,7 @@ import http.client
 import json
 import http.server
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -155,6 +157,12 @@ def hostile(engine: str, workdir: Path) -> dict[str, str]:
         status, body = served.ask("SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://ex/C> }")
         value = json.loads(body)["results"]["bindings"][0]["n"]["value"] if status == 200 else status
         out["COUNT of a triple in 2 graphs (set: 1)"] = str(value)
+        times = []
+        for _ in range(30):
+            started = time.perf_counter()
+            served.ask("SELECT ?s ?n WHERE { ?s <http://ex/n> ?n }")
+            times.append(time.perf_counter() - started)
+        out["a small SELECT, median of 30 (ms)"] = f"{statistics.median(times) * 1000:.1f}"
         listener = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
         threading.Thread(target=listener.serve_forever, daemon=True).start()
         status, _ = served.ask(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.server_address[1]}/sparql> {{ ?s ?p ?o }} }}")
