@@ -23,8 +23,9 @@ from rdflib import BNode
 from ..errors import QueryError
 from .terms import value_to_ox
 
-_TOKEN = re.compile(
-    r"""
+# What every SPARQL scanner here skips or takes whole: white space, comments, IRIs, the four
+# forms of strings, variables (stores.union builds its fuller tokenizer on these).
+LEXICAL = r"""
       (?P<ws>\s+)
     | (?P<comment>\#[^\n\r]*)
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -33,6 +34,9 @@ _TOKEN = re.compile(
                 | "(?:[^"\\\n\r]|\\.)*"
                 | '(?:[^'\\\n\r]|\\.)*')
     | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+"""
+_TOKEN = re.compile(
+    LEXICAL + r"""
     | (?P<word>[A-Za-z_][\w\-]*(?::[\w\-.%:]*)?)
     | (?P<punct>[{}()*])
     | (?P<other>.)

@@ -35,19 +35,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin
 
+from .sparqltext import LEXICAL
+
 DEFAULT_WRITES_GRAPH = "https://w3id.org/diplokg/default"
 FRESH = "_dk"  # prefix of the variables the rewrite adds; results drop them
 
 _TOKEN = re.compile(
-    r"""
-      (?P<ws>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                | '''(?:[^'\\]|\\.|'(?!''))*'''
-                | "(?:[^"\\\n\r]|\\.)*"
-                | '(?:[^'\\\n\r]|\\.)*')
-    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+    LEXICAL + r"""
     | (?P<bnode>_:[\w\-.\u00B7]*[\w\-\u00B7])
     | (?P<pname>(?:[^\W\d_][\w\-.]*[\w\-]|[^\W\d_])?:(?:(?:[\w\-:%]|\\[^\s]|\.(?=[\w\-:%\\]))*))
     | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
