@@ -1,31 +1,38 @@
 """The default graph as a set: rewrite SPARQL so that the union of the named graphs counts
 each distinct triple once.
 
-SPARQL's default graph is an RDF merge, a set. Oxigraph (0.5, and most quad stores)
+SPARQL's default graph is an RDF merge, a set. Oxigraph 0.5 (and most quad stores)
 evaluates a union default graph as a bag: a triple stated in four article graphs matches
 four times, so `COUNT(*)`, `SUM`, OPTIONAL and sub-queries multiply. Storing the union a
-second time would cost half the store again, so the query is rewritten instead, per
-triple pattern, into a pattern over the named graphs that keeps one graph per triple (the
-first by IRI), with the same variables as before:
+second time would double the store, so the query is rewritten instead. A basic graph
+pattern over the bag yields each of its solutions once per choice of graph for each
+triple; over the set, once. So each triples block that reads the default graph becomes a
+DISTINCT sub-select of all its variables, run on the engine's union:
 
-    ?s a ?t   ->   GRAPH ?_g1 { ?s a ?t }
-                   FILTER NOT EXISTS { GRAPH ?_h1 { ?s a ?t } FILTER(STR(?_h1) < STR(?_g1)) }
+    ?e a dip:Meeting ; dip:date ?d   ->   { SELECT DISTINCT ?e ?d WHERE { ?e a dip:Meeting . ?e dip:date ?d . } }
 
-Both lookups are index scans that take the row's bindings, so joins stay joins. Property
-paths are split as the SPARQL algebra itself splits them (sequence, alternative, inverse,
-negated set); `*`, `+` and `?` paths are sets by definition and are left to the engine over
-its union. `FROM` / `FROM NAMED` (and the protocol's dataset parameters, which override
-them) restrict the graphs a pattern may come from: the text loses its dataset clauses and
-gains `VALUES` over the named graphs, so every backend applies them the same way.
+Blank nodes become variables of the block (SPARQL counts their bindings apart), and
+property paths are split as the SPARQL algebra splits them (a sequence's middle node and a
+negated set's predicate become variables; alternatives a UNION), so DISTINCT merges nothing
+the standard keeps apart; `*`, `+` and `?` paths are sets already. `FROM` / `FROM NAMED` are
+taken out of the text and given to the engine as the dataset (the protocol's parameters win
+over them, SPARQL Protocol 2.1.4). The added variables start with FRESH; results drop them,
+and `SELECT *` names the user's own.
 
-Updates get the same reading for their WHERE clause. Triples an update inserts outside
-`GRAPH` go into the named graph `DEFAULT_WRITES_GRAPH` (the union is the only default
-graph there is), and triples it deletes outside `GRAPH` are deleted from every graph that
-holds them, as a user who sees the union expects.
+The block is evaluated on its own, so bindings from outside it no longer narrow its scans:
+a query that is already immune to duplicates (DISTINCT, COUNT(DISTINCT ...)) runs faster
+as written (`Store.query(..., set_union=False)`), as the named queries do.
+
+Updates have no union to read (the engine's update evaluates WHERE on the stored default
+graph), so their blocks name the graph: `{ SELECT DISTINCT <vars> WHERE { GRAPH ?g1 { t1 }
+GRAPH ?g2 { t2 } } }`, restricted by USING / the protocol's `using-graph-uri`. Triples an
+update inserts outside `GRAPH` go into the named graph `DEFAULT_WRITES_GRAPH` (the union is
+the only default graph there is), and triples it deletes outside `GRAPH` are deleted from
+every graph that holds them, as a user who sees the union expects.
 
 The rewriter knows the grammar of graph patterns and triples; expressions, solution
-modifiers and templates are copied as written. It never fails on text it does not
-understand: the engine parses the result and reports syntax errors.
+modifiers and templates are copied as written, white space and comments included. Text it
+does not follow is run as written: the engine parses it and reports syntax errors.
 """
 
 from __future__ import annotations
