@@ -17,8 +17,8 @@ Behaviour, decided once and documented here:
 
 - Dataset: the default graph is the union of all graphs (articles + ontology), a set (each
   distinct triple once: `stores.union`), as in `Store.query`; `GRAPH ?g` sees each article
-  graph. The protocol's dataset parameters are honoured: `default-graph-uri` / `named-graph-uri` for queries and `using-graph-uri` /
-  `using-named-graph-uri` for updates, each repeatable, in the URL or the form body. When a
+  graph. The protocol's dataset parameters are honoured: `default-graph-uri` /
+  `named-graph-uri` for queries and `using-graph-uri` / `using-named-graph-uri` for updates, each repeatable, in the URL or the form body. When a
   request gives either of a pair, the dataset is exactly what it names (the other list empty:
   named graphs only means an empty default graph) and it overrides the query's FROM / FROM
   NAMED. An update that has them and also names its graphs (USING, USING NAMED, WITH) is 400,
