@@ -330,3 +330,22 @@ def test_a_nesting_bomb_is_an_error_on_the_embedded_store(small_store):
 
     with pytest.raises(QueryError, match="nest"):
         small_store.query("ASK " + "{ " * 20000 + "?s ?p ?o" + " }" * 20000)
+
+
+@pytest.mark.parametrize("text", [
+    "ASK { ?s a ?t ; ?p ?o }",
+    "SELECT DISTINCT ?s WHERE { ?s a ?t OPTIONAL { ?s ?p ?o } } ORDER BY ?s LIMIT 5",
+    "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }",
+])
+def test_queries_that_duplicates_cannot_change_run_as_written(text):
+    assert rewrite_query(text).text == text
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT DISTINCT (COUNT(*) AS ?n) WHERE { ?s a ?t }",
+    "SELECT DISTINCT ?s WHERE { { SELECT ?s WHERE { ?s a ?t } } }",
+    "SELECT ?s WHERE { ?s a ?t }",
+    "ASK { { SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t } } FILTER(?n = 2) }",
+])
+def test_queries_that_count_are_rewritten(text):
+    assert "SELECT DISTINCT ?s ?t WHERE" in rewrite_query(text).text

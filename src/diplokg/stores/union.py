@@ -146,6 +146,7 @@ class _Rewriter:
         self.prefixes: dict[str, str] = {}
         self.fresh_n = 0
         self.template = False  # parsing an update's template: blank nodes stay blank nodes
+        self.wrap_blocks = True  # False: duplicates cannot change the answer, blocks run as written
         self.in_update = False
         self.block_vars: list[str] = []
         self.emitted = 0  # triples blocks rewritten: their fresh variables are visible to SELECT *
@@ -481,7 +482,7 @@ class _Rewriter:
             break
         for t in triples:
             scope.add(*(x for x in (t.s, t.p, t.o) if isinstance(x, str) and x.startswith(("?", "$"))))
-        if not scope.in_default:
+        if not scope.in_default or not self.wrap_blocks:
             self.emit(self.text[self.toks[start].start:self.toks[self.i - 1].end])
             return
         self.changed = True
@@ -731,6 +732,7 @@ def rewrite_query(text: str, default_graphs: tuple[str, ...] | None = None,
     query's FROM clauses if any, else every graph). Text the rewriter does not understand
     comes back unchanged, with the dataset left to the engine."""
     rewriter = _Rewriter(text, default_graphs, named_graphs, base_iri)
+    rewriter.wrap_blocks = not duplicates_cannot_matter(rewriter.toks)
     try:
         rewriter.query()
     except (_Unsupported, RecursionError):
@@ -738,6 +740,24 @@ def rewrite_query(text: str, default_graphs: tuple[str, ...] | None = None,
     if not (rewriter.changed or rewriter.saw_from):
         return as_written(text, default_graphs, named_graphs)
     return Rewritten("".join(rewriter.out), rewriter.default, rewriter.named, True)
+
+
+_AGGREGATES = frozenset({"COUNT", "SUM", "AVG", "MIN", "MAX", "SAMPLE", "GROUP_CONCAT", "GROUP"})
+
+
+def duplicates_cannot_matter(toks: list[Token]) -> bool:
+    """Whether the bag union answers this query as the set would: ASK (existence),
+    CONSTRUCT and DESCRIBE (their answer is a graph, a set) and SELECT DISTINCT, when no
+    aggregate and no sub-query counts rows. Every operator then keeps the same distinct
+    solutions whatever their multiplicities, so the text runs as written, at full speed."""
+    words = [t.word() for t in toks if t.kind == "word"]
+    if any(w in _AGGREGATES for w in words):
+        return False
+    form = next((w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+    selects = words.count("SELECT")
+    if form == "SELECT":
+        return selects == 1 and words[words.index("SELECT") + 1:words.index("SELECT") + 2] == ["DISTINCT"]
+    return form is not None and selects == 0
 
 
 @lru_cache(maxsize=128)
