@@ -349,3 +349,25 @@ def test_queries_that_duplicates_cannot_change_run_as_written(text):
 ])
 def test_queries_that_count_are_rewritten(text):
     assert "SELECT DISTINCT ?s ?t WHERE" in rewrite_query(text).text
+
+
+def test_an_update_through_the_server_deletes_from_the_union(small_store):
+    server = make_server(small_store, "127.0.0.1", 0, quiet=True, allow_update=True, token="union-token")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def post(kind: str, text: str, **headers: str):
+        request = urllib.request.Request(server.url + "sparql", data=text.encode(), method="POST",
+                                         headers={"Content-Type": f"application/sparql-{kind}", **headers})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+
+    try:
+        count_c = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://example.org/C> }"
+        assert json.loads(post("query", count_c, Accept="application/sparql-results+json")[1])[
+            "results"]["bindings"][0]["n"]["value"] == "2"
+        assert post("update", "DELETE WHERE { ?s a <http://example.org/C> }", Authorization="Bearer union-token")[0] == 204
+        assert json.loads(post("query", count_c, Accept="application/sparql-results+json")[1])[
+            "results"]["bindings"][0]["n"]["value"] == "0"
+    finally:
+        server.shutdown()
+        server.server_close()
