@@ -246,9 +246,8 @@ class _Rewriter:
         self.prologue()
         form = self.peek().word()
         star_at: int | None = None
-        projected: list[str] | None = []
         if form == "SELECT":
-            star_at, projected = self.select_clause()
+            star_at, _projected = self.select_clause()
         elif form == "ASK":
             self.copy()
         elif form == "DESCRIBE":
@@ -273,7 +272,7 @@ class _Rewriter:
                 template = self.text[self.toks[start].start:self.toks[self.i - 1].end]
                 self.emit(template + " WHERE")
                 self.i = start
-                self.where_group(None, None)
+                self.where_group(None)
                 self.rest()
                 return
         else:
@@ -283,10 +282,12 @@ class _Rewriter:
         if self.peek().word() == "WHERE":
             self.copy()
         if self.peek().is_("{"):
-            self.where_group(star_at, projected)
+            self.where_group(star_at)
         self.rest()
 
-    def where_group(self, star_at: int | None, projected: list[str] | None) -> None:
+    def where_group(self, star_at: int | None) -> None:
+        """The query's WHERE group; `SELECT *` (at `star_at` in the output) becomes the user's
+        variables when the rewrite added its own."""
         scope = _Scope(in_default=True)
         before = self.emitted
         self.group(scope)
