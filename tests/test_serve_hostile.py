@@ -255,8 +255,8 @@ def test_a_query_that_crashes_the_engine_is_a_500_and_the_server_goes_on(server)
 
 def test_row_cap_stops_a_huge_result_in_the_query_process(server):
     started = time.monotonic()
-    status, body = sparql(server.endpoint, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")  # 10^6 rows
-    assert status == 413 and "more than 10000 rows" in body and time.monotonic() - started < TIMEOUT
+    status, body = sparql(server.endpoint, "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")  # 10^6 rows
+    assert status == 413 and "more than 10000 rows" in body and time.monotonic() - started < TIMEOUT, body
 
 
 def test_service_is_refused_and_fetches_nothing(server, listener):

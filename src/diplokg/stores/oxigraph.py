@@ -626,15 +626,8 @@ class OxigraphStore(PyoxigraphStore):
         Every read fills them (a string cache of up to 128 MB and 32 MB for the indexes),
         and pyoxigraph has no option to size them: during a long ingest they were most of
         the growth of memory (+150 MB between 2,000 and 10,000 articles, then flat).
-        Reopening takes about 0.1 s. It is skipped while anything else holds the
-        pyoxigraph store, which would keep the database open."""
-        native = self._native
-        if native is None or sys.getrefcount(native) > 3:  # self._native, `native`, the argument
-            return
-        self._write(native.flush)
-        self._native = native = None
-        _return_freed_memory()
-        self._native = _open_rocksdb(self._path, wait=5.0)
+        Reopening takes about 0.1 s."""
+        self._reopen(free_memory=True)
 
     def probe(self) -> None:
         """Take a snapshot: what blocks forever in a forked child whose RocksDB mutex came over
@@ -643,10 +636,18 @@ class OxigraphStore(PyoxigraphStore):
 
     def settle(self) -> None:
         """Close and reopen the database: closing waits for RocksDB's background jobs."""
-        if self._native is None:
+        self._reopen()
+
+    def _reopen(self, free_memory: bool = False) -> None:
+        """Close the database and open it again; skipped while anything else holds the
+        pyoxigraph store, which would keep the database open."""
+        native = self._native
+        if native is None or sys.getrefcount(native) > 3:  # self._native, `native`, the argument
             return
-        self._write(self._native.flush)
-        self._native = None
+        self._write(native.flush)
+        self._native = native = None
+        if free_memory:
+            _return_freed_memory()
         self._native = _open_rocksdb(self._path, wait=5.0)
 
     def close(self) -> None:

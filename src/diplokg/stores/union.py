@@ -488,11 +488,12 @@ class _Rewriter:
             return
         self.changed = True
         self.emitted += 1
-        outside, self.out, self.block_vars = self.out, [], []
-        for t in triples:
-            self.emit_path(t.s, t.p, t.o)
-        body, self.out = "".join(self.out), outside
-        self.emit(f"{{ SELECT DISTINCT {' '.join(self.block_vars) or '*'} WHERE {{ {body} }} }}")
+        for part in _connected(triples):  # a product of parts is deduplicated part by part,
+            outside, self.out, self.block_vars = self.out, [], []  # so its rows still stream
+            for t in part:
+                self.emit_path(t.s, t.p, t.o)
+            body, self.out = "".join(self.out), outside
+            self.emit(f"{{ SELECT DISTINCT {' '.join(self.block_vars) or '*'} WHERE {{ {body} }} }}")
 
     @staticmethod
     def _starts_triples(tok: Token) -> bool:
@@ -717,6 +718,31 @@ class _Rewriter:
             g = self.fresh("g")
             among = "" if graphs is None else f"VALUES {g} {{ " + " ".join(f"<{x}>" for x in graphs) + " } "
             self.emit(f"{among if graphs != () else 'FILTER(0 = 1) '}GRAPH {g} {{ {triple} }}")
+
+
+def _connected(triples: list[_Triple]) -> list[list[_Triple]]:
+    """The triples grouped by shared variables, in their order: the solutions of a block are
+    the product of its groups' solutions."""
+    parent = list(range(len(triples)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict[str, int] = {}
+    for i, t in enumerate(triples):
+        for term in (t.s, t.p, t.o):
+            if isinstance(term, str) and term[:1] in "?$":
+                if term in seen:
+                    parent[root(i)] = root(seen[term])
+                else:
+                    seen[term] = i
+    groups: dict[int, list[_Triple]] = {}
+    for i, t in enumerate(triples):
+        groups.setdefault(root(i), []).append(t)
+    return list(groups.values())
 
 
 def _rdf_type(text: str) -> str:
