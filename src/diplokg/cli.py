@@ -7,6 +7,7 @@ and the error's exit code; nothing already stored is lost when an input is bad.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -143,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _warnings_to_stderr()
     try:
         return COMMANDS[args.command](args) or 0
     except DiplokgError as exc:
@@ -153,6 +155,28 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+class _WarningLine(logging.Handler):
+    """A library warning (logger "diplokg") as one line on the stderr of the moment, once
+    per command (ingest reads its files twice: to count them, then to store them)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.said: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = f"diplokg: warning: {record.getMessage()}"
+        if line not in self.said:
+            self.said.add(line)
+            print(line, file=sys.stderr)
+
+
+def _warnings_to_stderr() -> None:
+    log = logging.getLogger("diplokg")
+    for old in [h for h in log.handlers if isinstance(h, _WarningLine)]:
+        log.removeHandler(old)  # a new command (tests run many in one process) says its own
+    log.addHandler(_WarningLine(logging.WARNING))
 
 
 def _open(args):

@@ -34,6 +34,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import logging
 import os
 import re
 import unicodedata
@@ -62,6 +63,12 @@ FALLBACK_ENCODINGS = ("cp1252", "iso8859_15", "latin_1")
 MAX_NOISE_RATIO = 0.05
 
 OnError = Callable[[InputError], None]
+_log = logging.getLogger("diplokg")
+# A well-formed UTF-8 sequence of two to four bytes: a text that has one is UTF-8 (single-byte
+# Spanish text almost never pairs a lead byte with continuation bytes).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
 _BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
@@ -163,7 +170,7 @@ def decode_bytes(data: bytes, where: str) -> str:
     else:
         if b"\x00" in data:
             raise InputError(_nul_message(data, where))
-        text = _decode_unicode(data)
+        text = _decode_unicode(data, where)
     if _noise_ratio(text) > MAX_NOISE_RATIO:
         raise InputError(f"{where}: binary content (control characters), not a text article")
     return clean_text(text)
@@ -186,14 +193,18 @@ def _bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _decode_unicode(data: bytes) -> str:
-    """UTF-8; else the best single-byte candidate by charset-normalizer; else Windows-1252
-    when it decodes (charset-normalizer turns down short texts with a stray control byte);
-    else Latin-1, which decodes anything (the noise check then tells text from binary)."""
+def _decode_unicode(data: bytes, where: str = "<text>") -> str:
+    """UTF-8; UTF-8 with some bad bytes when the text has UTF-8 characters at all (see
+    `_decode_mostly_utf8`); else the best single-byte candidate by charset-normalizer; else
+    Windows-1252 when it decodes (charset-normalizer turns down short texts with a stray
+    control byte); else Latin-1, which decodes anything (the noise check then tells text
+    from binary)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if _UTF8_SEQUENCE.search(data):
+        return _decode_mostly_utf8(data, where)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=list(FALLBACK_ENCODINGS)).best()
@@ -203,6 +214,28 @@ def _decode_unicode(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def _decode_mostly_utf8(data: bytes, where: str) -> str:
+    """A UTF-8 text with bad bytes, line by line: valid lines as UTF-8; a bad line that has
+    UTF-8 characters keeps them and gets U+FFFD for its bad bytes, one without any is read as
+    Windows-1252 (a line pasted from an older file). Each bad line is a warning with its
+    byte offset; valid UTF-8 is never read as anything else ("Tomás" never "TomÃ¡s")."""
+    out = []
+    offset = 0
+    for line in data.splitlines(keepends=True):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            if _UTF8_SEQUENCE.search(line):
+                out.append(line.decode("utf-8", errors="replace"))
+                how = "replaced by U+FFFD"
+            else:
+                out.append(line.decode("cp1252", errors="replace"))
+                how = "read as Windows-1252 (its line has no UTF-8 characters)"
+            _log.warning("%s: byte %d is not UTF-8; that line's bad bytes are %s", where, offset + e.start, how)
+        offset += len(line)
+    return "".join(out)
 
 
 def _noise_ratio(text: str) -> float:
@@ -380,7 +413,7 @@ def _jsonl_lines(path: Path, limit: int) -> Iterator[tuple[int, str | InputError
                     lineno += 1
                     if lineno == 1 and part.startswith(codecs.BOM_UTF8):
                         part = part[len(codecs.BOM_UTF8) :]
-                    yield lineno, _decode_unicode(part)
+                    yield lineno, _decode_unicode(part, f"{path}:{lineno}")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
