@@ -55,3 +55,17 @@ def test_the_cli_says_which_file_and_byte_and_stores_the_article(tmp_path, capsy
     err = capsys.readouterr().err
     assert f"diplokg: warning: {path}: byte {len(GOOD) + 11} is not UTF-8" in err
     assert err.count("\n") == 1
+
+
+def test_a_nul_byte_costs_its_jsonl_line_wherever_it_is(tmp_path, capsys):
+    """Issue 15, defect 7: a NUL in line 2 used to refuse the whole file (no line number),
+    the same byte after 8 KB was let through. Now one rule, per line."""
+    good = '{"id": "a%d", "text": "El canciller de Chile se reunió en Lima con su par del Perú."}\n'
+    for filler in (0, 9000):  # the bad line in the first 8 KB, then after it (blank lines between)
+        path = tmp_path / f"feed{filler}.jsonl"
+        lines = [good % 1] + ["\n"] * filler + ['{"text": "x\x00y"}\n', good % 2]
+        path.write_bytes("".join(lines).encode())
+        assert main(["ingest", str(path), "--store", "memory:"]) == 2
+        out, err = capsys.readouterr()
+        assert err == f"diplokg: {path}:{filler + 2}: binary content (NUL bytes), not a JSON line\n"
+        assert "a1" in out and "a2" in out

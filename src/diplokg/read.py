@@ -246,10 +246,15 @@ def _noise_ratio(text: str) -> float:
 
 def _nul_message(data: bytes, where: str) -> str:
     message = f"{where}: binary content (NUL bytes), not a text article"
-    half = len(data) // 2
-    if half and max(data[0::2].count(0), data[1::2].count(0)) > half * 0.6:
+    if _looks_like_utf16(data):
         message += " (UTF-16 text needs a byte-order mark, or save it as UTF-8)"
     return message
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """NUL in most even or most odd bytes: UTF-16 text of a Latin script."""
+    half = len(data) // 2
+    return bool(half) and max(data[0::2].count(0), data[1::2].count(0)) > half * 0.6
 
 
 def _size(n: int) -> str:
@@ -388,7 +393,7 @@ def _jsonl_lines(path: Path, limit: int) -> Iterator[tuple[int, str | InputError
             if bom is not None and bom[0] != "utf-8-sig":
                 yield from _wide_lines(f, bom, path, limit)
                 return
-            if b"\x00" in head:
+            if _looks_like_utf16(head):  # a whole file without its byte-order mark
                 raise InputError(_nul_message(head, str(path)))
             lineno = 0
             while True:
@@ -413,6 +418,9 @@ def _jsonl_lines(path: Path, limit: int) -> Iterator[tuple[int, str | InputError
                     lineno += 1
                     if lineno == 1 and part.startswith(codecs.BOM_UTF8):
                         part = part[len(codecs.BOM_UTF8) :]
+                    if b"\x00" in part:  # one rule for every line, wherever it is in the file
+                        yield lineno, InputError(f"{path}:{lineno}: binary content (NUL bytes), not a JSON line")
+                        continue
                     yield lineno, _decode_unicode(part, f"{path}:{lineno}")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
