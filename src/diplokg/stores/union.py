@@ -465,10 +465,12 @@ class _Rewriter:
                 return
 
     def copy_balanced(self) -> None:
+        """Copy a bracketed span as written (`copy`, token by token)."""
         start = self.i
         self.skip_balanced()
-        self.out.extend(self.text[self.toks[k - 1].end if k else 0:t.start] + t.text
-                        for k, t in enumerate(self.toks[start:self.i], start))
+        end, self.i = self.i, start
+        while self.i < end:
+            self.copy()
 
     # -- triples ---------------------------------------------------------------------------
 
