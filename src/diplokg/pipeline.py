@@ -1,8 +1,8 @@
 """The library's main jobs, used by the CLI: ingest articles, build the outputs.
 
 Each article goes into the store whole or not at all (one named graph, written in one
-transaction); an article whose text has not changed (same content hash) is skipped
-before any NLP runs, so ingesting the same input twice changes nothing.
+transaction); an article whose text and metadata have not changed (same content hash) is
+skipped before any NLP runs, so ingesting the same input twice changes nothing.
 """
 
 from __future__ import annotations
