@@ -42,7 +42,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from .errors import InputError
@@ -565,12 +565,14 @@ def parse_published(value, where: str = "<input>") -> tuple[date, str]:
 
 
 def parse_date(value, where: str = "<input>") -> date:
-    """An ISO date (YYYY-MM-DD, or the date part of an ISO datetime) in PUBLISHED_YEARS."""
+    """An ISO date (YYYY-MM-DD, or the date of a whole ISO datetime, as written) in
+    PUBLISHED_YEARS. All of the value must be one: "2019-12-31garbage" is none."""
     if isinstance(value, date):
         parsed = value
     else:
         try:
-            parsed = date.fromisoformat(str(value).strip()[:10])
+            text = str(value).strip()
+            parsed = date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text).date()
         except ValueError:
             raise InputError(f"{where}: 'published' is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY): {value!r}") from None
     return _plausible(parsed, value, where)
