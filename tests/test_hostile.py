@@ -49,6 +49,10 @@ def _generate(name: str, folder: Path) -> Path:
         big = (SPANISH_WORDS * (3_000_000 // len(SPANISH_WORDS) + 1))[:3_000_000]
         path.write_text(json.dumps({"text": "El canciller viajó a Lima."}, ensure_ascii=False) + "\n"
                         + json.dumps({"text": big}, ensure_ascii=False) + "\n", encoding="utf-8")
+    elif name == "deep-divs.html":
+        depth = 100_000
+        path.write_text("<html><head><title>Anidada</title></head><body>" + "<div>" * depth
+                        + "<p>" + GOOD.split("---\n")[-1] + "</p>" + "</div>" * depth + "</body></html>", encoding="utf-8")
     else:
         raise AssertionError(f"no generator for {name}")
     return path

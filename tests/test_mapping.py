@@ -4,7 +4,6 @@ determinism; and SHACL conformance of the article graph. No spaCy here."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -151,7 +150,7 @@ def test_graph_is_named_by_the_article_iri(g):
 
 def test_article_metadata(g):
     assert (A, RDF.type, DIP.Article) in g
-    assert set(g.objects(A, DIP.contentHash)) == {Literal(hashlib.sha256(TEXT.encode("utf-8")).hexdigest())}
+    assert set(g.objects(A, DIP.contentHash)) == {Literal(ARTICLE.content_hash)}  # text + metadata
     assert set(g.objects(A, DCTERMS.issued)) == {Literal("2026-05-14", datatype=XSD_DATE)}
     assert set(g.objects(A, DCTERMS.source)) == {URIRef("https://example.org/noticias/prueba-1")}
     assert set(g.objects(A, DCTERMS.title)) == {Literal("De Zela y Rubio en Lima", lang="es")}

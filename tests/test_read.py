@@ -212,7 +212,8 @@ def test_directory_walk_sorted_recursive_and_filtered(tmp_path):
     files = list(iter_input_files([root]))
     assert files == sorted(files)
     assert [p.relative_to(root).as_posix() for p in files] == ["a.md", "b.txt", "sub/c.jsonl", "sub/deeper/d.txt"]
-    assert [a.id for a in read(root)] == ["a", "b", "c-1", "c-2", "d"]
+    # ids: the path in the folder without its suffix (a file directly in it: its stem)
+    assert [a.id for a in read(root)] == ["a", "b", "sub/c-1", "sub/c-2", "sub/deeper/d"]
 
 
 def test_inputs_keep_their_order(tmp_path):

@@ -200,9 +200,11 @@ def _ingest(args, inputs, store) -> int:
     reason` on stderr and skipped; the good articles are still stored, each whole or not at
     all, and nothing already stored is lost."""
     from .pipeline import ingest
-    from .read import iter_input_files, read_articles
+    from .read import read_articles
+    from .walk import check_inputs
 
-    files = list(iter_input_files(inputs))
+    check_inputs(inputs)
+    files = list(inputs)  # folders are walked by each pass; a problem inside one is reported
     # A first pass reads (and so checks) every input before anything is written and reports
     # each problem once; the second streams the good articles one at a time, so a corpus
     # never sits in memory.

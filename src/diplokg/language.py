@@ -5,21 +5,27 @@ the package, loads once in about half a second and classifies 2,000 characters i
 millisecond, offline). The candidates are restricted to widely written languages: without
 that, Spanish news dense with names is sometimes classed as Aragonese or Extremaduran.
 
-Only the first `SAMPLE_CHARS` characters are looked at, and texts of fewer than `MIN_WORDS`
-words are never refused on detection alone (detectors are unreliable there); a declared
-`language` (front matter, a JSONL field) that is not Spanish is refused whatever the length.
+Up to `MAX_SAMPLES` windows of `SAMPLE_CHARS` characters, spread evenly over the text, are
+classified, and the language of most of them is the text's: an English boilerplate header
+over a Spanish article does not make it English, nor a Spanish title an English text. A
+window of fewer than `MIN_WORDS` words is not judged (detectors are unreliable there), so a
+short text is never refused on detection alone; a declared `language` (front matter, a
+JSONL field) that is not Spanish is refused whatever the length.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
+from collections import Counter
 
 from .errors import InputError
 
 SPANISH = "es"
 SAMPLE_CHARS = 2000
+MAX_SAMPLES = 5
 MIN_WORDS = 20
 # A detected language other than Spanish refuses the text only when the detector is this
 # sure of it (probabilities normalised over the candidate languages).
@@ -70,9 +76,30 @@ _MAX_VERDICTS = 100_000
 
 
 def detect(text: str) -> tuple[str, float] | None:
-    """(ISO 639-1 code, probability) of the best candidate for the start of `text`, or None
-    when the text is too short (fewer than MIN_WORDS words) to say."""
-    sample = text[:SAMPLE_CHARS]
+    """(ISO 639-1 code, mean probability) of the language most windows of `text` are in
+    (see the module docstring; a tie goes to Spanish, else to the earlier window), or None
+    when no window has MIN_WORDS words."""
+    verdicts = [v for v in map(_classify, samples(text)) if v is not None]
+    if not verdicts:
+        return None
+    counts = Counter(code for code, _ in verdicts)
+    best = max(counts.values())
+    code = SPANISH if counts[SPANISH] == best else next(c for c, _ in verdicts if counts[c] == best)
+    probabilities = [p for c, p in verdicts if c == code]
+    return code, sum(probabilities) / len(probabilities)
+
+
+def samples(text: str) -> list[str]:
+    """Windows of SAMPLE_CHARS characters at the start, the end and evenly between (at most
+    MAX_SAMPLES; one for a text that short)."""
+    n = min(MAX_SAMPLES, math.ceil(len(text) / SAMPLE_CHARS))
+    if n <= 1:
+        return [text[:SAMPLE_CHARS]]
+    step = (len(text) - SAMPLE_CHARS) / (n - 1)
+    return [text[round(i * step) : round(i * step) + SAMPLE_CHARS] for i in range(n)]
+
+
+def _classify(sample: str) -> tuple[str, float] | None:
     if len(sample.split()) < MIN_WORDS:
         return None
     key = hashlib.blake2b(sample.encode("utf-8"), digest_size=16).digest()

@@ -7,6 +7,7 @@ frozen dataclasses. Offsets are Python string indices into `Article.text`, end e
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -79,8 +80,15 @@ class Article:
 
     @property
     def content_hash(self) -> str:
-        """sha256 of the text: ingesting the same text again changes nothing."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """sha256 of everything that shapes the article's graph: the text and the metadata
+        that reaches it (id, title, publication date at its precision, url, language), so a
+        corrected date or title replaces the stored version and the same input changes
+        nothing. Where the file was read from (`source`) is left out: moving it is no change.
+        The metadata is one line of canonical JSON, then the text."""
+        meta = {"id": self.id, "title": self.title, "published": self.published_iso, "url": self.url,
+                "language": self.language}
+        head = json.dumps(meta, sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
+        return hashlib.sha256(head.encode("ascii") + self.text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

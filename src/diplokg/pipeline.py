@@ -1,12 +1,14 @@
 """The library's main jobs, used by the CLI: ingest articles, build the outputs.
 
 Each article goes into the store whole or not at all (one named graph, written in one
-transaction); an article whose text has not changed (same content hash) is skipped
-before any NLP runs, so ingesting the same input twice changes nothing.
+transaction); an article whose text and metadata have not changed (same content hash) is
+skipped before any NLP runs, so ingesting the same input twice changes nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -171,8 +173,20 @@ def same_events(extraction: Extraction, store: Store | ArticleWriter, base: str 
     return found
 
 
+# File systems allow 255 bytes per name (some encrypted ones 143): a longer article name is
+# cut and given a digest of the whole, so every article of any id gets its own file.
+MAX_NAME_BYTES = 140
+
+
 def article_turtle_name(article_iri: str) -> str:
-    return article_iri.rstrip("/").rsplit("/", 1)[-1] + ".ttl"
+    """The Turtle file name of an article: its IRI's last segment + `.ttl`, or when that is
+    too long, its first 100 bytes, `-` and a digest of the whole segment."""
+    name = article_iri.rstrip("/").rsplit("/", 1)[-1]
+    if len(name.encode("utf-8")) + 4 > MAX_NAME_BYTES:
+        head = name.encode("utf-8")[:100].decode("utf-8", "ignore")  # never half a character
+        head = re.sub(r"%[0-9A-Fa-f]?$", "", head)  # nor half a %-escape
+        name = f"{head}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:16]}"
+    return name + ".ttl"
 
 
 def write_outputs(store: Store, out_dir: Path, *, title: str = "diplokg") -> list[Path]:

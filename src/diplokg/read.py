@@ -8,7 +8,10 @@ Formats, by suffix:
   publication date and canonical URL as metadata (see html_input.py).
 - `.jsonl`: one article per line (`text` required; `id, title, published, url, language`
   optional). The file is streamed line by line.
-Directories are walked in sorted order (README, LICENSE, ... and `*.gold.json` skipped).
+Directories are walked in sorted order (see walk.py): a file found in a folder gets the id of
+its path relative to the folder, without the suffix; symlinked folders are followed, once.
+An id must be unique in one run: the same id again (from another file, another JSONL line or
+an explicit `id:`) is an InputError for the later article, and the first one is kept.
 
 Real files: UTF-8 with or without a byte-order mark, UTF-16/UTF-32 with one, and otherwise
 Windows-1252 / ISO-8859-15 / Latin-1 as charset-normalizer judges best. Line ends become
@@ -39,17 +42,14 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from .errors import InputError
 from .model import Article
+from .walk import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES, InputFile, input_files  # noqa: F401
 
-TEXT_SUFFIXES = (".txt", ".md")
-HTML_SUFFIXES = (".html", ".htm")
-JSONL_SUFFIXES = (".jsonl",)
 META_KEYS = ("id", "title", "published", "url", "language")
-_NOT_ARTICLES = {"README", "LICENSE", "CHANGELOG", "NOTES"}
 _CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)  # a line that is only `---`
 
 LIMIT_ENV = "DIPLOKG_MAX_ARTICLE_BYTES"
@@ -91,37 +91,21 @@ def _raise(err: InputError) -> None:
 # --------------------------------------------------------------------------- walking inputs
 
 
-def read_articles(inputs: Iterable[str | Path], *, on_error: OnError | None = None) -> Iterator[Article]:
+def read_articles(inputs: Iterable[str | Path | InputFile], *, on_error: OnError | None = None) -> Iterator[Article]:
     """Yield the articles of every file and directory in `inputs`, one at a time.
 
     Without `on_error` the first problem raises its InputError; with it, every problem
-    (a missing path, a bad file, a bad .jsonl line) is passed to `on_error` and skipped."""
+    (a missing path, a bad file, a bad .jsonl line, an id read before) is passed to
+    `on_error` and skipped."""
     limit = max_article_bytes()
-    for path in iter_input_files(inputs, on_error=on_error):
-        yield from read_file(path, on_error=on_error, limit=limit)
+    ids: dict[str, str] = {}  # id -> where its article was read: one id, one article per run
+    for found in input_files(inputs, on_error=on_error):
+        yield from read_file(found.path, on_error=on_error, limit=limit, default_id=found.id, ids=ids)
 
 
 def iter_input_files(inputs: Iterable[str | Path], *, on_error: OnError | None = None) -> Iterator[Path]:
-    report = on_error or _raise
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _readable_suffix(p))
-            # A folder's README or LICENSE describes the corpus; it is no article.
-            yield from (p for p in found if p.stem.upper() not in _NOT_ARTICLES and not p.name.endswith(".gold.json"))
-        elif path.is_file():
-            if not _readable_suffix(path):
-                report(InputError(f"{path}: unsupported file type {path.suffix!r} (use .txt, .md, .html or .jsonl)"))
-                continue
-            yield path
-        elif path.exists() or path.is_symlink():
-            report(InputError(f"{path}: not a regular file or directory"))
-        else:
-            report(InputError(f"{path}: no such file or directory"))
-
-
-def _readable_suffix(path: Path) -> bool:
-    return path.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+    """The paths of `input_files` (see walk.py)."""
+    return (found.path for found in input_files(inputs, on_error=on_error))
 
 
 def max_article_bytes() -> int:
@@ -138,20 +122,36 @@ def max_article_bytes() -> int:
     return limit
 
 
-def read_file(path: Path, *, on_error: OnError | None = None, limit: int | None = None) -> Iterator[Article]:
-    """The articles of one file (see the module docstring for `on_error`)."""
+def read_file(path: Path, *, on_error: OnError | None = None, limit: int | None = None,
+              default_id: str | None = None, ids: dict[str, str] | None = None) -> Iterator[Article]:
+    """The articles of one file (see the module docstring for `on_error`). `default_id` is
+    the id of an article without one (default: the file's stem); `ids` maps each id already
+    read in this run to where (default: this file's own)."""
     path = Path(path)
     report = on_error or _raise
     limit = limit or max_article_bytes()
+    default_id = default_id or path.stem
+    ids = {} if ids is None else ids
     if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from _read_jsonl(path, report, limit)
+        yield from _read_jsonl(path, report, limit, default_id, ids)
         return
     try:
-        article = _read_single(path, limit)
+        article = _claim(_read_single(path, limit, default_id), str(path), path, ids)
     except InputError as err:
         report(err)
         return
     yield article
+
+
+def _claim(article: Article, where: str, path: Path, ids: dict[str, str]) -> Article:
+    """`article`, whose id is now taken; an InputError when an earlier article has it."""
+    key = article.id.strip()
+    first = ids.setdefault(key, where)
+    if first != where:
+        if first.startswith(f"{path}:") and first[len(str(path)) + 1 :].isdigit():
+            first = f"line {first[len(str(path)) + 1 :]} of this file"
+        raise InputError(f"{where}: duplicate id {article.id!r}, already read from {first}")
+    return article
 
 
 # --------------------------------------------------------------------------- bytes -> text
@@ -293,17 +293,17 @@ def _read_bytes(path: Path, limit: int, *, html: bool = False) -> bytes:
 # --------------------------------------------------------------------------- .txt .md .html
 
 
-def _read_single(path: Path, limit: int) -> Article:
+def _read_single(path: Path, limit: int, default_id: str) -> Article:
     suffix = path.suffix.lower()
     is_html = suffix in HTML_SUFFIXES
     data = _read_bytes(path, limit, html=is_html)
     raw = decode_bytes(data, str(path))
     if is_html or _looks_like_html(raw):
-        return _read_html(path, raw, limit)
+        return _read_html(path, raw, limit, default_id)
     meta, text = split_front_matter(raw, path)
     if not text.strip():
         raise InputError(f"{path}: empty article (no text)")
-    return make_article(meta, text, path, default_id=path.stem, limit=limit)
+    return make_article(meta, text, path, default_id=default_id, limit=limit)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -312,7 +312,7 @@ def _looks_like_html(text: str) -> bool:
     return looks_like_html(text)
 
 
-def _read_html(path: Path, raw: str, limit: int) -> Article:
+def _read_html(path: Path, raw: str, limit: int, default_id: str) -> Article:
     from .html_input import extract_page
 
     if not raw.strip():
@@ -331,7 +331,7 @@ def _read_html(path: Path, raw: str, limit: int) -> Article:
             pass  # the page's own metadata is best effort
     if page.url and _iri_or_none(clean_text(page.url)):
         meta["url"] = _iri_or_none(clean_text(page.url))
-    return make_article(meta, text, path, default_id=path.stem, limit=limit)
+    return make_article(meta, text, path, default_id=default_id, limit=limit)
 
 
 def split_front_matter(raw: str, path: Path | str = "<text>") -> tuple[dict[str, str], str]:
@@ -356,7 +356,7 @@ def split_front_matter(raw: str, path: Path | str = "<text>") -> tuple[dict[str,
 # --------------------------------------------------------------------------- .jsonl
 
 
-def _read_jsonl(path: Path, report: OnError, limit: int) -> Iterator[Article]:
+def _read_jsonl(path: Path, report: OnError, limit: int, id_stem: str, ids: dict[str, str]) -> Iterator[Article]:
     nonblank = 0
     try:
         for lineno, line in _jsonl_lines(path, limit):
@@ -369,7 +369,7 @@ def _read_jsonl(path: Path, report: OnError, limit: int) -> Iterator[Article]:
                 continue
             nonblank += 1
             try:
-                article = _jsonl_article(line, path, lineno, where, limit)
+                article = _claim(_jsonl_article(line, path, lineno, where, limit, id_stem), where, path, ids)
             except InputError as err:
                 report(err)
                 continue
@@ -453,7 +453,7 @@ def _wide_lines(f, bom: tuple[str, str], path: Path, limit: int) -> Iterator[tup
         stream.detach()
 
 
-def _jsonl_article(line: str, path: Path, lineno: int, where: str, limit: int) -> Article:
+def _jsonl_article(line: str, path: Path, lineno: int, where: str, limit: int, id_stem: str) -> Article:
     try:
         obj = json.loads(line, strict=False)
     except json.JSONDecodeError as exc:
@@ -476,7 +476,7 @@ def _jsonl_article(line: str, path: Path, lineno: int, where: str, limit: int) -
         if not isinstance(value, str):
             raise InputError(f"{where}: '{key}' must be a string, not {type(value).__name__}")
         meta[key] = clean_text(value)
-    return make_article(meta, clean_text(body), path, default_id=f"{path.stem}-{lineno}", where=where, limit=limit)
+    return make_article(meta, clean_text(body), path, default_id=f"{id_stem}-{lineno}", where=where, limit=limit)
 
 
 # --------------------------------------------------------------------------- metadata
@@ -565,12 +565,14 @@ def parse_published(value, where: str = "<input>") -> tuple[date, str]:
 
 
 def parse_date(value, where: str = "<input>") -> date:
-    """An ISO date (YYYY-MM-DD, or the date part of an ISO datetime) in PUBLISHED_YEARS."""
+    """An ISO date (YYYY-MM-DD, or the date of a whole ISO datetime, as written) in
+    PUBLISHED_YEARS. All of the value must be one: "2019-12-31garbage" is none."""
     if isinstance(value, date):
         parsed = value
     else:
         try:
-            parsed = date.fromisoformat(str(value).strip()[:10])
+            text = str(value).strip()
+            parsed = date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text).date()
         except ValueError:
             raise InputError(f"{where}: 'published' is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY): {value!r}") from None
     return _plausible(parsed, value, where)
