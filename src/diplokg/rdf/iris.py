@@ -78,10 +78,13 @@ def position_iri(holder: str, title: str, of: str | None, base: str = DEFAULT_BA
 
 
 def event_iri(event_type: str, status: str, participants, date: str | None, place: str | None = None,
-              base: str = DEFAULT_BASE) -> URIRef:
+              base: str = DEFAULT_BASE, words: str | None = None) -> URIRef:
     """An event is what happened, not where it was read: the same type, status, participants,
-    date and place give the same IRI in every article that reports it."""
-    return iri(f"event/{digest(event_type, status, *sorted(participants), date or '', place or '')}", base)
+    date and place give the same IRI in every article that reports it. With no date,
+    `words` (the time expression) tell apart two events that would get one IRI: "el
+    jueves" and "el viernes" of two articles with no publication date."""
+    parts = (event_type, status, *sorted(participants), date or "", place or "")
+    return iri(f"event/{digest(*parts, *([words] if words and not date else []))}", base)
 
 
 def event_identity_key(event_type: str, status: str, participants) -> str:
