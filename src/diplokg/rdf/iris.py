@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
+from ..names import clean
 from .vocab import DEFAULT_BASE
 
 _TYPE_FOLDERS = {
@@ -31,13 +32,15 @@ _TYPE_FOLDERS = {
 def slug(text: str) -> str:
     """ASCII kebab-case of `text`: 'Hugo de Zela' -> 'hugo-de-zela', 'EE.UU.' -> 'ee-uu'.
 
-    Never empty: text with no letters or digits slugs to a short digest of itself.
+    Never empty: text with no Latin letters or digits slugs to a short digest of itself,
+    which ignores case, spacing and invisible characters as the slug does ('ЛАВРОВ' and
+    'Лавров' are one name, see names.clean).
     """
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     out = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     if not out:
-        out = "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+        out = "x" + hashlib.sha1(clean(text).casefold().encode("utf-8")).hexdigest()[:10]
     return out
 
 
