@@ -86,6 +86,8 @@ NAMES_2 = (
     "La ministra chilena Karen SANTISTEBAN sostuvo una reunión con el canciller peruano "
     f"Ramiro De Olaechea. Luego conversó con la embajadora Lucía Bení{ZWJ}tez Ruiz.\n"
 )
+# An outlet that writes without accents: the same key, a label that no rule can choose.
+NAMES_3 = "La embajadora Lucia Benitez Ruiz se reunió con el canciller peruano Ramiro de Olaechea.\n"
 # Two reports of meetings of the same two people, with no publication date.
 THURSDAY = "El canciller de Uruguay, Tomás Larrabide, se reunió el jueves con la canciller de Paraguay, Celeste Irala.\n"
 FRIDAY = "El canciller de Uruguay, Tomás Larrabide, se reunió el viernes con la canciller de Paraguay, Celeste Irala.\n"
@@ -103,11 +105,12 @@ def variant_store(nlp, tmp_path_factory):
     """The four articles, each in a file of its own, ingested by the CLI into one store."""
     root = tmp_path_factory.mktemp("identity")
     for folder, name, text in (("a", "nombres1", NAMES_1), ("b", "nombres2", NAMES_2),
-                               ("a", "jueves", THURSDAY), ("b", "viernes", FRIDAY)):
+                               ("c", "nombres3", NAMES_3), ("a", "jueves", THURSDAY), ("b", "viernes", FRIDAY)):
         (root / folder).mkdir(exist_ok=True)
         (root / folder / f"{name}.txt").write_text(text, encoding="utf-8")
     store = root / "store"
     assert _cli("ingest", str(root / "a"), str(root / "b"), "--store", str(store)) == (0, "")
+    assert _cli("ingest", str(root / "c"), "--store", str(store)) == (0, "")  # a later run
     return store
 
 
@@ -132,6 +135,7 @@ def test_one_label_per_person_and_the_variants_as_alt_labels(variant_store):
     assert labels["lucia-benitez-ruiz"] == {"Lucía Benítez Ruiz"}
     assert "Ramiro De Olaechea" in alt["ramiro-de-olaechea"]
     assert "Karen SANTISTEBAN" in alt["karen-santisteban"]
+    assert "Lucia Benitez Ruiz" in alt["lucia-benitez-ruiz"]
     # an invisible character is no variant of a name
     assert not any(ZWJ in x for xs in (*labels.values(), *alt.values()) for x in xs)
 
@@ -153,3 +157,45 @@ def test_undated_thursday_and_friday_are_two_events(variant_store):
     with OxigraphStore(variant_store) as store:
         found = _meetings(store)
     assert [(words, dates) for _e, words, dates in found] == [(("el jueves",), ()), (("el viernes",), ())]
+
+
+# ---------------------------------------------------------------- what no rule can choose
+
+def _person_labels(store) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    return _labels(store, "rdfs:label"), _labels(store, "skos:altLabel")
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_a_variant_no_rule_can_choose_takes_the_label_already_written(nlp, tmp_path, backend):
+    """In one run (the bulk writer holds the first article back) the first label written
+    stays, and the other is an alias: one rdfs:label@es, and the store conforms."""
+    from diplokg.model import Article
+    from diplokg.pipeline import ingest
+    from diplokg.stores import MemoryStore
+    from diplokg.validate import validate
+
+    first = Article(id="uno", text="La embajadora Lucía Benítez Ruiz se reunió con el canciller Ramiro de Olaechea.\n")
+    second = Article(id="dos", text="El canciller Ramiro de Olaechea recibió a la embajadora Lucia Benitez Ruiz.\n")
+    with (MemoryStore() if backend == "memory" else OxigraphStore(tmp_path / "s")) as store:
+        ingest([first, second], store)
+        labels, alt = _person_labels(store)
+        report = validate(store.dataset())
+    assert report.conforms, report.messages()
+    assert labels["lucia-benitez-ruiz"] == {"Lucía Benítez Ruiz"}
+    assert "Lucia Benitez Ruiz" in alt["lucia-benitez-ruiz"]
+
+
+def test_a_corrected_name_replaces_the_label_of_its_own_article(nlp):
+    """An article's own stored graph does not hold its label in place: the corrected
+    version of the only article that names her gives her the corrected label."""
+    from diplokg.model import Article
+    from diplokg.pipeline import ingest
+    from diplokg.stores import MemoryStore
+
+    text = "La embajadora {} se reunió con el canciller Ramiro de Olaechea.\n"
+    with MemoryStore() as store:
+        ingest([Article(id="uno", text=text.format("Lucia Benitez Ruiz"))], store)
+        ingest([Article(id="uno", text=text.format("Lucía Benítez Ruiz"))], store)
+        labels, alt = _person_labels(store)
+    assert labels["lucia-benitez-ruiz"] == {"Lucía Benítez Ruiz"}
+    assert "lucia-benitez-ruiz" not in alt

@@ -74,8 +74,10 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
 
         return done
 
+    labels: dict[str, str] = {}  # entity IRI -> the label it has (the writer may hold it back)
     with _fewer_collections(), store.article_writer() as writer:
         for extraction in extractions:
+            extraction = same_labels(extraction, store, labels, base)
             # events are looked up through the writer, which sees the articles it holds back
             extraction, event_iris = same_events(extraction, writer, base)
             graph = article_graph(extraction, base, event_iris)
@@ -143,6 +145,27 @@ def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ah
             done = in_flight.popleft().get()
             submit()
             yield from done
+
+
+def same_labels(extraction: Extraction, store: Store, written: dict[str, str],
+                base: str = iris.DEFAULT_BASE) -> Extraction:
+    """The extraction with each entity's Spanish label as the store (or this run, `written`:
+    entity IRI -> label, updated here) already has it, and its own as an alias.
+    names.person_name makes one label of most variants of a name, but no rule can tell
+    "Benitez" from "Benítez" (one key), and an entity has one rdfs:label per language. The
+    article's own stored graph does not count: a corrected name replaces it. (Labels in
+    other languages come from the gazetteer alone.)"""
+    this = str(iris.article_iri(extraction.article.id, base))
+    keys = {e.key: str(iris.entity_iri(e.key, base)) for e in extraction.entities}
+    written.update(store.labels_of(sorted({i for i in keys.values() if i not in written}), this))
+    entities = []
+    for entity in extraction.entities:
+        label = written.setdefault(keys[entity.key], entity.label)
+        if label != entity.label:
+            aliases = (a for a in dict.fromkeys((*entity.aliases, entity.label)) if a != label)
+            entity = replace(entity, label=label, aliases=tuple(aliases))
+        entities.append(entity)
+    return replace(extraction, entities=tuple(entities))
 
 
 def same_events(extraction: Extraction, store: Store | ArticleWriter,

@@ -208,6 +208,21 @@ class Store(abc.ABC):
             }} ORDER BY ?e"""
         return self.query(query, set_union=False).rows  # DISTINCT, and run once per event ingested
 
+    def labels_of(self, entities: Sequence[str], other_than: str, lang: str = "es") -> dict[str, str]:
+        """The rdfs:label in `lang` that a graph other than `other_than` gives each of
+        `entities` (IRIs; those with none are left out; the least, should graphs disagree):
+        what pipeline.same_labels reads."""
+        if not entities:
+            return {}
+        values = " ".join(rdflib.URIRef(e).n3() for e in entities)
+        query = f"""
+            SELECT ?e (MIN(STR(?label)) AS ?least) WHERE {{
+              VALUES ?e {{ {values} }}
+              GRAPH ?g {{ ?e {rdflib.RDFS.label.n3()} ?label }}
+              FILTER(?g != <{other_than}> && LANG(?label) = {rdflib.Literal(lang).n3()})
+            }} GROUP BY ?e"""
+        return {str(e): str(label) for e, label in self.query(query, set_union=False).rows if label is not None}
+
     def pairs_of(self, article_iri: str) -> set[str]:
         """The dip:AgentPair IRIs that the article's stored graph links (what replacing or
         removing it must recount)."""
