@@ -8,6 +8,7 @@ from diplokg.model import Article
 from diplokg.pipeline import ingest
 from diplokg.rdf.iris import article_iri
 from diplokg.stores import MemoryStore
+from diplokg.validate import validate
 
 PREFIX = "PREFIX dip: <https://w3id.org/diplokg/ontology#>\n"
 
@@ -114,3 +115,74 @@ def test_the_bulk_writer_merges_events_as_one_article_at_a_time_does(nlp, tmp_pa
         assert report.added == [a.id for a in articles]
         assert sorted(n for _, n in meetings(bulk)) == [2, 3]
         assert everything(bulk) == expected
+
+
+# Issue 15, defect 6: which reports are one event. An event has at most one dip:date and one
+# dip:timeExpression, and two days are never one event, whatever the articles' order.
+
+def _report(id: str, when: str, published: date | None) -> Article:
+    return Article(id=id, published=published, text=(
+        f"La canciller de Chile, Valentina Orrego, se reunió {when} en Montevideo con su homólogo "
+        "uruguayo, Andrés Larrañaga, para revisar la agenda bilateral.\n"))
+
+
+def _split(values) -> tuple[str, ...]:
+    return tuple(sorted(filter(None, str(values or "").split("|"))))
+
+
+def _ingested(*articles: Article, store=None, one_run=False) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """(event, its time expressions, its dates) of every meeting, once the articles are
+    ingested one run each (or in `one_run`) and the store is checked to conform."""
+    with store or MemoryStore() as store:
+        for run in [articles] if one_run else [[a] for a in articles]:
+            ingest(run, store)
+        q = PREFIX + """SELECT ?e (GROUP_CONCAT(DISTINCT STR(?t); SEPARATOR="|") AS ?ts)
+                               (GROUP_CONCAT(DISTINCT STR(?d); SEPARATOR="|") AS ?ds)
+            WHERE { ?e a dip:Meeting . OPTIONAL { ?e dip:timeExpression ?t } OPTIONAL { ?e dip:date ?d } }
+            GROUP BY ?e ORDER BY ?ds ?ts"""
+        rows = [(str(e), _split(ts), _split(ds)) for e, ts, ds in store.query(q).rows]
+        report = validate(store.dataset())
+        assert report.conforms, report.messages()
+    return rows
+
+
+def test_two_days_are_never_one_event(nlp):
+    rows = _ingested(_report("uno", "el 4 de marzo de 2025", None), _report("dos", "el 6 de marzo de 2025", None))
+    assert [(w, d) for _e, w, d in rows] == [(("el 4 de marzo de 2025",), ("2025-03-04",)),
+                                             (("el 6 de marzo de 2025",), ("2025-03-06",))]
+
+
+def test_an_undated_report_with_words_does_not_join_a_dated_one(nlp):
+    rows = _ingested(_report("uno", "el 6 de marzo de 2025", None), _report("dos", "el jueves", None))
+    assert sorted((w, d) for _e, w, d in rows) == [(("el 6 de marzo de 2025",), ("2025-03-06",)), (("el jueves",), ())]
+    rows = _ingested(_report("dos", "el jueves", None), _report("uno", "el 6 de marzo de 2025", None))
+    assert sorted((w, d) for _e, w, d in rows) == [(("el 6 de marzo de 2025",), ("2025-03-06",)), (("el jueves",), ())]
+
+
+def test_the_same_words_undated_are_one_event(nlp):
+    rows = _ingested(_report("uno", "el jueves", None), _report("dos", "el jueves", None))
+    assert [(w, d) for _e, w, d in rows] == [(("el jueves",), ())]
+
+
+def test_the_same_day_in_other_words_is_one_event_with_one_time_expression(nlp):
+    # Thursday 6 March 2025, said as a date in one report and as "ayer" the next day in another
+    rows = _ingested(_report("uno", "el 6 de marzo de 2025", None), _report("dos", "ayer", date(2025, 3, 7)))
+    assert [(w, d) for _e, w, d in rows] == [(("el 6 de marzo de 2025",), ("2025-03-06",))]
+
+
+def test_a_report_with_no_time_joins_an_event_with_one(nlp):
+    for order in ((0, 1), (1, 0)):
+        reports = [_report("uno", "el jueves", None), _report("dos", "", None)]
+        rows = _ingested(*(reports[i] for i in order))
+        assert [(w, d) for _e, w, d in rows] == [(("el jueves",), ())]
+
+
+@pytest.mark.parametrize("one_run", [True, False], ids=["held-back", "stored"])
+def test_undated_thursday_and_friday_are_two_events(nlp, tmp_path, one_run):
+    """In one run, the bulk writer holds the first article back when the second is looked
+    up; in two, the store has it."""
+    from diplokg.stores import OxigraphStore
+
+    reports = _report("uno", "el jueves", None), _report("dos", "el viernes", None), _report("tres", "", None)
+    rows = _ingested(*reports, store=OxigraphStore(tmp_path / "s"), one_run=one_run)
+    assert [(w, d) for _e, w, d in rows] == [(("el jueves",), ()), (("el viernes",), ())]

@@ -11,14 +11,14 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .model import Article, Extraction
+from .model import Article, Event, Extraction
 from .rdf import iris
-from .rdf.mapping import article_graph
+from .rdf.mapping import article_graph, event_iri
 from .rdf.vocab import DIP, STATUS
 from .stores import Store
 from .stores.base import ArticleWriter
@@ -76,10 +76,13 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
 
         return done
 
+    labels: dict[str, str] = {}  # entity IRI -> the label it has (the writer may hold it back)
     with _fewer_collections(), store.article_writer() as writer:
         for extraction in extractions:
+            extraction = same_labels(extraction, store, labels, base)
             # events are looked up through the writer, which sees the articles it holds back
-            graph = article_graph(extraction, base, same_events(extraction, writer, base))
+            extraction, event_iris = same_events(extraction, writer, base)
+            graph = article_graph(extraction, base, event_iris)
             writer.put(str(graph.identifier), graph, extraction.article.content_hash, stored(extraction.article))
     return report
 
@@ -146,31 +149,94 @@ def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ah
             yield from done
 
 
-def same_events(extraction: Extraction, store: Store | ArticleWriter, base: str = iris.DEFAULT_BASE) -> dict[int, URIRef]:
+def same_labels(extraction: Extraction, store: Store, written: dict[str, str],
+                base: str = iris.DEFAULT_BASE) -> Extraction:
+    """The extraction with each entity's Spanish label as the store (or this run, `written`:
+    entity IRI -> label, updated here) already has it, and its own as an alias.
+    names.person_name makes one label of most variants of a name, but no rule can tell
+    "Benitez" from "Benítez" (one key), and an entity has one rdfs:label per language. The
+    article's own stored graph does not count: a corrected name replaces it. (Labels in
+    other languages come from the gazetteer alone.)"""
+    this = str(iris.article_iri(extraction.article.id, base))
+    keys = {e.key: str(iris.entity_iri(e.key, base)) for e in extraction.entities}
+    written.update(store.labels_of(sorted({i for i in keys.values() if i not in written}), this))
+    entities = []
+    for entity in extraction.entities:
+        label = written.setdefault(keys[entity.key], entity.label)
+        if label != entity.label:
+            aliases = (a for a in dict.fromkeys((*entity.aliases, entity.label)) if a != label)
+            entity = replace(entity, label=label, aliases=tuple(aliases))
+        entities.append(entity)
+    return replace(extraction, entities=tuple(entities))
+
+
+def same_events(extraction: Extraction, store: Store | ArticleWriter,
+                base: str = iris.DEFAULT_BASE) -> tuple[Extraction, dict[int, URIRef]]:
     """Events another article already reported: same type, status and participants, and a
-    date and place that agree (equal, or stated by only one of them). Returns, per event
-    index, the IRI to reuse, so the graph holds one event with evidence from both. `store`
-    is a store, or the writer ingest writes with (which sees what it holds back)."""
+    time and place that agree (see `_agrees`). Returns, per event index, the IRI to reuse,
+    so the graph holds one event with evidence from both; and the extraction to map, where
+    an event joined to one that has other words for the same date keeps the date but not
+    its words (an event has at most one dip:timeExpression); an undated event that is
+    none of them, but would get the IRI of one, gets an IRI of its own words. `store` is a
+    store, or the writer ingest writes with (which sees what it holds back)."""
     found: dict[int, URIRef] = {}
+    events = list(extraction.events)
+    joined: dict[URIRef, tuple[set, set, set]] = {}  # what this article adds to the events it joins
     this_graph = iris.article_iri(extraction.article.id, base)
-    for i, event in enumerate(extraction.events):
+    for i, event in enumerate(events):
         if not event.participants:
             continue
-        date = event.time.value if event.time else None
         place = event.destination if event.type == "Visit" else event.location
         place_prop = DIP.destination if event.type == "Visit" else DIP.location
         key = iris.event_identity_key(event.type, event.status, event.participants)
         # Looked up by its identity key (type, status and the exact participants): the cost
         # does not grow with how many events the participants have in the store.
-        rows = store.events_by_identity_key(key, str(this_graph), str(place_prop))
-        for e_iri, other_date, other_place in rows:
-            if date and other_date is not None and str(other_date) != date:
+        known: dict[URIRef, tuple[set, set, set]] = {}
+        for e_iri, *values in store.events_by_identity_key(key, str(this_graph), str(place_prop)):
+            facts = known.setdefault(URIRef(str(e_iri)), joined.get(URIRef(str(e_iri)), (set(), set(), set())))
+            for held, value in zip(facts, values):
+                if value is not None:
+                    held.add(str(value))
+        date, text = _time_facts(event)
+        place_iri = str(iris.entity_iri(place, base)) if place else None
+        for e_iri, (dates, places, words) in known.items():
+            if not _agrees(date, text, place_iri, dates, words, places):
                 continue
-            if place and other_place is not None and other_place != iris.entity_iri(place, base):
-                continue
-            found[i] = URIRef(str(e_iri))
+            found[i] = e_iri
+            if text and words and text not in words:
+                events[i] = replace(event, time=replace(event.time, inherited=True))  # the date, not the words
+            elif text:
+                words.add(text)
+            dates.update([date] if date else [])
+            places.update([place_iri] if place_iri else [])
+            joined[e_iri] = (dates, places, words)
             break
-    return found
+        else:
+            if event_iri(event, base) in known:  # "el viernes" where "el jueves" has the IRI
+                found[i] = event_iri(event, base, by_words=True)
+    return replace(extraction, events=tuple(events)), found
+
+
+def _time_facts(event: Event) -> tuple[str | None, str | None]:
+    """The event's date and its own words for it (none for a date inherited from a neighbour)."""
+    t = event.time
+    return (t.value if t else None), (t.text if t and not t.inherited else None)
+
+
+def _agrees(date: str | None, text: str | None, place: str | None,
+            dates: set[str], words: set[str], places: set[str]) -> bool:
+    """Whether a report (its date, its time words, its place) can be the known event (the
+    dates, words and places reported of it so far). Two days are never one event, and
+    neither are two places; an undated report with words of its own ("el jueves", no
+    publication date to resolve it) is only an undated event said with the same words, and
+    a known event with such words only takes reports with no time at all."""
+    if date and dates - {date} or place and places - {place}:
+        return False
+    if text and not date:
+        return not dates and words <= {text}
+    if date and not dates and words:
+        return False
+    return True
 
 
 # File systems allow 255 bytes per name (some encrypted ones 143): a longer article name is

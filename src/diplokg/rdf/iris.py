@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
+from ..names import clean
 from .vocab import DEFAULT_BASE
 
 _TYPE_FOLDERS = {
@@ -31,13 +32,15 @@ _TYPE_FOLDERS = {
 def slug(text: str) -> str:
     """ASCII kebab-case of `text`: 'Hugo de Zela' -> 'hugo-de-zela', 'EE.UU.' -> 'ee-uu'.
 
-    Never empty: text with no letters or digits slugs to a short digest of itself.
+    Never empty: text with no Latin letters or digits slugs to a short digest of itself,
+    which ignores case, spacing and invisible characters as the slug does ('ЛАВРОВ' and
+    'Лавров' are one name, see names.clean).
     """
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     out = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     if not out:
-        out = "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+        out = "x" + hashlib.sha1(clean(text).casefold().encode("utf-8")).hexdigest()[:10]
     return out
 
 
@@ -78,10 +81,13 @@ def position_iri(holder: str, title: str, of: str | None, base: str = DEFAULT_BA
 
 
 def event_iri(event_type: str, status: str, participants, date: str | None, place: str | None = None,
-              base: str = DEFAULT_BASE) -> URIRef:
+              base: str = DEFAULT_BASE, words: str | None = None) -> URIRef:
     """An event is what happened, not where it was read: the same type, status, participants,
-    date and place give the same IRI in every article that reports it."""
-    return iri(f"event/{digest(event_type, status, *sorted(participants), date or '', place or '')}", base)
+    date and place give the same IRI in every article that reports it. With no date,
+    `words` (the time expression) tell apart two events that would get one IRI: "el
+    jueves" and "el viernes" of two articles with no publication date."""
+    parts = (event_type, status, *sorted(participants), date or "", place or "")
+    return iri(f"event/{digest(*parts, *([words] if words and not date else []))}", base)
 
 
 def event_identity_key(event_type: str, status: str, participants) -> str:

@@ -155,10 +155,13 @@ def add_contact_pairs(g: Graph, base: str = iris.DEFAULT_BASE) -> Graph:
     return g
 
 
-def event_iri(event: Event, base: str = iris.DEFAULT_BASE) -> URIRef:
+def event_iri(event: Event, base: str = iris.DEFAULT_BASE, by_words: bool = False) -> URIRef:
+    """The event's IRI; `by_words`: the one for an undated event whose IRI another event
+    with other words for its time already has (see pipeline.same_events)."""
     date = event.time.value if event.time else None
+    words = event.time.text if by_words and event.time and not event.time.inherited else None
     place = event.destination if event.type == "Visit" else event.location
-    return iris.event_iri(event.type, event.status, event.participants, date, place, base)
+    return iris.event_iri(event.type, event.status, event.participants, date, place, base, words)
 
 
 def map_quantity(g: Graph, quantity: Quantity, article: Article, base: str) -> URIRef:

@@ -192,19 +192,36 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release the store (and its lock on disk); later calls raise StoreError."""
 
-    def events_by_identity_key(self, key: str, other_than: str, place_property: str) -> list[tuple[Node, Node | None, Node | None]]:
-        """(event, date, place) rows of the events whose dip:identityKey is `key` in a graph
-        other than `other_than`, ordered by event IRI (one row per date and place pair; None
-        where the event has none): what pipeline.same_events compares."""
+    def events_by_identity_key(self, key: str, other_than: str, place_property: str) -> list[tuple[Node, Node | None, Node | None, Node | None]]:
+        """(event, date, place, time expression) rows of the events whose dip:identityKey is
+        `key` in a graph other than `other_than`, ordered by event IRI (one row per
+        combination of their values; None where the event has none): what
+        pipeline.same_events compares."""
         literal = rdflib.Literal(key)
         query = f"""
-            SELECT DISTINCT ?e ?date ?place WHERE {{
+            SELECT DISTINCT ?e ?date ?place ?words WHERE {{
               GRAPH ?g {{ ?e {DIP.identityKey.n3()} {literal.n3()} }}
               FILTER(?g != <{other_than}>)
               OPTIONAL {{ ?e {DIP.date.n3()} ?date }}
               OPTIONAL {{ ?e <{place_property}> ?place }}
+              OPTIONAL {{ ?e {DIP.timeExpression.n3()} ?words }}
             }} ORDER BY ?e"""
         return self.query(query, set_union=False).rows  # DISTINCT, and run once per event ingested
+
+    def labels_of(self, entities: Sequence[str], other_than: str, lang: str = "es") -> dict[str, str]:
+        """The rdfs:label in `lang` that a graph other than `other_than` gives each of
+        `entities` (IRIs; those with none are left out; the least, should graphs disagree):
+        what pipeline.same_labels reads."""
+        if not entities:
+            return {}
+        values = " ".join(rdflib.URIRef(e).n3() for e in entities)
+        query = f"""
+            SELECT ?e (MIN(STR(?label)) AS ?least) WHERE {{
+              VALUES ?e {{ {values} }}
+              GRAPH ?g {{ ?e {rdflib.RDFS.label.n3()} ?label }}
+              FILTER(?g != <{other_than}> && LANG(?label) = {rdflib.Literal(lang).n3()})
+            }} GROUP BY ?e"""
+        return {str(e): str(label) for e, label in self.query(query, set_union=False).rows if label is not None}
 
     def pairs_of(self, article_iri: str) -> set[str]:
         """The dip:AgentPair IRIs that the article's stored graph links (what replacing or
@@ -249,7 +266,7 @@ class ArticleWriter:
     def put(self, article_iri: str, graph: rdflib.Graph, content_hash: str, done: Callable[[PutOutcome], None]) -> None:
         done(self.store.put_article(article_iri, graph, content_hash))
 
-    def events_by_identity_key(self, key: str, other_than: str, place_property: str) -> list[tuple[Node, Node | None, Node | None]]:
+    def events_by_identity_key(self, key: str, other_than: str, place_property: str) -> list[tuple[Node, Node | None, Node | None, Node | None]]:
         """Store.events_by_identity_key, over the store and what this writer holds back."""
         return self.store.events_by_identity_key(key, other_than, place_property)
 

@@ -51,7 +51,9 @@ DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; gi
 
 _CONTENT_HASH = ox.NamedNode(str(DIP.contentHash))
 _IDENTITY_KEY = ox.NamedNode(str(DIP.identityKey))
+_TIME_EXPRESSION = ox.NamedNode(str(DIP.timeExpression))
 _DATE = ox.NamedNode(str(DIP.date))
+_LABEL = ox.NamedNode(str(rdflib.RDFS.label))
 _PAIR = ox.NamedNode(str(DIP.pair))
 _CONTACTS = ox.NamedNode(CONTACTS_GRAPH)
 _CONTACT_COUNT, _FIRST_MEMBER, _SECOND_MEMBER = (ox.NamedNode(str(t)) for t in (DIP.contactCount, DIP.firstMember, DIP.secondMember))
@@ -89,7 +91,7 @@ def _identity_rows(native: ox.Store, key: str, other_than: str, place_property: 
     """Store.events_by_identity_key on pyoxigraph's indexes. The graphs named in `unwritten`
     (being written, maybe in part) are not read: what they and the graphs held back say of
     the events with this key comes from `pending` instead, as event IRI -> [(graph IRI,
-    dates, places by property)] in rdflib terms."""
+    dates, places and time expressions by property)] in rdflib terms."""
     skip = {ox.NamedNode(g) for g in unwritten}
     other = ox.NamedNode(other_than)
     events = {q.subject.value for q in native.quads_for_pattern(None, _IDENTITY_KEY, ox.Literal(key), None)
@@ -102,10 +104,12 @@ def _identity_rows(native: ox.Store, key: str, other_than: str, place_property: 
         node = ox.NamedNode(event)
         dates = {from_ox(q.object) for q in native.quads_for_pattern(node, _DATE, None, None) if q.graph_name not in skip}
         places = {from_ox(q.object) for q in native.quads_for_pattern(node, place_node, None, None) if q.graph_name not in skip}
+        words = {from_ox(q.object) for q in native.quads_for_pattern(node, _TIME_EXPRESSION, None, None) if q.graph_name not in skip}
         for _g, more_dates, more_places in pending.get(event, ()):
             dates |= more_dates
             places |= more_places.get(place_property, set())
-        rows += [(URIRef(event), d, p) for d in (dates or {None}) for p in (places or {None})]
+            words |= more_places.get(str(DIP.timeExpression), set())
+        rows += [(URIRef(event), d, p, w) for d in (dates or {None}) for p in (places or {None}) for w in (words or {None})]
     return rows
 
 
@@ -244,6 +248,18 @@ class PyoxigraphStore(Store):
         """As Store.events_by_identity_key, by index lookups instead of a SPARQL query
         (parsing and planning one per event was most of its cost)."""
         return _identity_rows(self.native, key, other_than, place_property)
+
+    def labels_of(self, entities: Sequence[str], other_than: str, lang: str = "es") -> dict[str, str]:
+        """As Store.labels_of, by index lookups that stop at the first label: a country named
+        in every article has its label in every graph, and they agree (should they not, the
+        index gives the same one first each time)."""
+        other, out = ox.NamedNode(other_than), {}
+        for entity in entities:
+            for q in self.native.quads_for_pattern(ox.NamedNode(entity), _LABEL, None, None):
+                if q.graph_name != other and isinstance(q.object, ox.Literal) and q.object.language == lang:
+                    out[entity] = q.object.value
+                    break
+        return out
 
     def remove_article(self, article_iri: str) -> bool:
         node = self._article_node(article_iri)
@@ -501,7 +517,7 @@ class BulkArticleWriter(ArticleWriter):
         _fewer_malloc_arenas()
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diplokg-writer")
         # the events of the graphs held or in flight: identity key -> event IRIs, and event IRI
-        # -> [(graph IRI, dates, places by property)]
+        # -> [(graph IRI, dates, places and time expressions by property)]
         self._keyed: dict[str, set[str]] = {}
         self._facts: dict[str, list[tuple[str, set, dict[str, set]]]] = {}
 
@@ -546,7 +562,7 @@ class BulkArticleWriter(ArticleWriter):
         for event, key in graph.subject_objects(DIP.identityKey):
             event_iri = str(event)
             self._keyed.setdefault(str(key), set()).add(event_iri)
-            places = {str(p): set(graph.objects(event, p)) for p in (DIP.location, DIP.destination)}
+            places = {str(p): set(graph.objects(event, p)) for p in (DIP.location, DIP.destination, DIP.timeExpression)}
             self._facts.setdefault(event_iri, []).append((article_iri, set(graph.objects(event, DIP.date)), places))
 
     def _forget(self, articles: frozenset[str]) -> None:

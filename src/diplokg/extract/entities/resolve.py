@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ...model import Entity, Mention
+from ...names import clean, person_name
 from ...rdf.iris import entity_key
 from ..doc_text import doc_text
 from ..gazetteer import Gazetteer, body_key, title_pattern
@@ -216,7 +217,10 @@ def _build_entities(spans: list[Span], gaz: Gazetteer, text: str) -> dict[str, E
                 bare = _strip_demonym(x, gaz)
                 if bare != x and " " in bare:
                     surfaces.append(bare)
-        aliases = tuple(a for a in dict.fromkeys(surfaces) if a != label and fold(a) != fold(label))
+        # One label in every article whatever the variant seen ("Hugo De Zela", "RAMDIN"):
+        # a pure function of it (see names); the other forms seen are its aliases.
+        label = person_name(label) if etype == "Person" and not entry else clean(label)
+        aliases = tuple(a for a in dict.fromkeys(clean(x) for x in surfaces) if a and a != label)
         # An English name belongs to the gazetteer's name, not to a text form it was merged with.
         labels = (("en", entry.en),) if entry and entry.en and label == entry.name else ()
         mentions = tuple(Mention(s.start, s.end, text[s.start : s.end]) for s in sorted(group, key=lambda s: s.start))
