@@ -179,11 +179,14 @@ def _warnings_to_stderr() -> None:
     log.addHandler(_WarningLine(logging.WARNING))
 
 
-def _open(args):
+def _open(args, *, write: bool = False, create: bool = True):
+    """The store of --store: read-only unless the command `write`s (a read-only open writes
+    nothing, so a read-only or full disk can still be read); only a writing command that may
+    `create` makes a store where there is none."""
     from .stores import open_store
 
     options = {k: v for k, v in (("update_url", args.update_url), ("user", args.user), ("auth", args.auth)) if v}
-    return open_store(args.store, **options) if options else open_store(args.store)
+    return open_store(args.store, read_only=not write, create=write and create, **options)
 
 
 def _say(args, text: str) -> None:
@@ -251,7 +254,7 @@ def _progress(args, total: int):
 def cmd_build(args) -> int:
     from .pipeline import write_outputs
 
-    with _open(args) as store:
+    with _open(args, write=True) as store:
         code = _ingest(args, args.inputs or [DEFAULT_INPUT], store)
         written = write_outputs(store, Path(args.out))
     for path in written:
@@ -260,7 +263,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    with _open(args) as store:
+    with _open(args, write=True) as store:
         return _ingest(args, args.inputs, store)
 
 
@@ -387,7 +390,7 @@ def cmd_eval(args) -> int:
 def cmd_remove(args) -> int:
     from .lifecycle import remove
 
-    with _open(args) as store:
+    with _open(args, write=True, create=False) as store:
         missing = remove(store, args.ids)
     for article_id in missing:
         print(f"diplokg: no article {article_id!r} in the store", file=sys.stderr)
@@ -406,7 +409,7 @@ def cmd_stats(args) -> int:
 def cmd_import(args) -> int:
     from .lifecycle import import_file
 
-    with _open(args) as store:
+    with _open(args, write=True) as store:
         n = import_file(store, args.file)
         print(f"imported {n} article graph(s); the store holds {store.count()} triples")
     return 0
@@ -436,7 +439,7 @@ def cmd_serve(args) -> int:
     if not is_loopback(host):
         print(f"diplokg: warning: serving on {host}: other machines can query the store"
               + (" and the update token travels unencrypted" if args.allow_update else ""), file=sys.stderr)
-    with _open(args) as store:
+    with _open(args, write=args.allow_update) as store:
         server = make_server(store, host, args.port, allow_update=args.allow_update, token=token,
                              timeout=args.timeout, max_rows=args.max_rows, quiet=args.quiet, cors=args.cors,
                              allow_service=args.allow_service, max_query_memory=args.max_query_memory)
