@@ -89,6 +89,58 @@ def ask(capsys, loc, sparql) -> bool:
     return out.strip() == "true"
 
 
+# -- defect 8: `remove` takes the ids that `articles` prints ------------------------------------
+
+
+def test_every_id_articles_prints_can_be_removed(stored, tmp_path, capsys):
+    loc = copy_of(stored, tmp_path)
+    assert listed_ids(capsys, loc) == IDS  # shown as given, not percent-encoded
+    for n, article_id in enumerate(IDS):
+        code, out, err = run(capsys, "remove", article_id, "--store", loc)
+        assert (code, out.splitlines()[0], err) == (0, "removed 1 article(s)", ""), article_id
+        assert listed_ids(capsys, loc) == IDS[n + 1:], article_id  # that one, and no other
+
+
+def test_remove_takes_an_article_iri_too(stored, tmp_path, capsys):
+    from diplokg.rdf.iris import article_iri
+
+    loc = copy_of(stored, tmp_path)
+    code, out, _ = run(capsys, "remove", str(article_iri("a%2Fb")), "--store", loc)
+    assert code == 0 and "removed 1 article(s)" in out
+    assert listed_ids(capsys, loc) == [i for i in IDS if i != "a%2Fb"]
+
+
+@pytest.mark.parametrize("graph", [CONTACTS, INFERRED, "https://w3id.org/diplokg/ontology"])
+def test_remove_refuses_what_is_not_an_article(reasoned, tmp_path, capsys, graph):
+    loc = copy_of(reasoned, tmp_path)
+    count = f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    assert ask(capsys, loc, count)
+    code, out, err = run(capsys, "remove", graph, "--store", loc)
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "not an article" in err
+    assert "removed 0 article(s)" in out
+    assert ask(capsys, loc, count)  # the network counts (the closure, the ontology) are still there
+    assert listed_ids(capsys, loc) == IDS[:3]
+
+
+def test_remove_recomputes_the_inferred_graph(reasoned, tmp_path, capsys):
+    """The --reason closure must not keep what only the removed article implied."""
+    from diplokg.rdf.iris import article_iri
+
+    loc = copy_of(reasoned, tmp_path)
+    gone, kept = str(article_iri(IDS[0])), " ".join(f"<{article_iri(i)}>" for i in IDS[1:3])
+    only_there = (f"SELECT DISTINCT ?s WHERE {{ GRAPH <{gone}> {{ ?s ?p ?o }} GRAPH <{INFERRED}> {{ ?s ?p2 ?o2 }} "
+                  f"FILTER NOT EXISTS {{ GRAPH ?k {{ ?s ?q ?r }} VALUES ?k {{ {kept} }} }} }}")
+    code, out, _ = run(capsys, "query", only_there, "--format", "json", "--store", loc)
+    nodes = [row["s"]["value"] for row in json.loads(out)["results"]["bindings"]]
+    assert code == 0 and nodes  # the removed article's own events, mentions...: inferred types
+    still = f"ASK {{ GRAPH <{INFERRED}> {{ ?s ?p ?o }} VALUES ?s {{ {' '.join(f'<{n}>' for n in nodes)} }} }}"
+    assert ask(capsys, loc, still)
+    code, out, err = run(capsys, "remove", IDS[0], "--store", loc)
+    assert code == 0 and "recomputed the inferred graph" in out, out + err
+    assert not ask(capsys, loc, still)
+    assert ask(capsys, loc, f"ASK {{ GRAPH <{INFERRED}> {{ <{article_iri(IDS[1])}> ?p ?o }} }}")  # the rest is still inferred
+
+
 # -- defect 9: an empty or mistyped store location creates nothing -----------------------------
 
 

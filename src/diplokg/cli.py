@@ -388,14 +388,19 @@ def cmd_eval(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from .lifecycle import remove
+    from .lifecycle import INFERRED_GRAPH, refresh_inferred, remove
 
+    inferred = None
     with _open(args, write=True, create=False) as store:
-        missing = remove(store, args.ids)
-    for article_id in missing:
-        print(f"diplokg: no article {article_id!r} in the store", file=sys.stderr)
-    print(f"removed {len(args.ids) - len(missing)} article(s)")
-    return 1 if missing else 0
+        problems = remove(store, args.ids)
+        if len(problems) < len(args.ids):
+            inferred = refresh_inferred(store)
+    for problem in problems:
+        print(f"diplokg: {problem}", file=sys.stderr)
+    print(f"removed {len(args.ids) - len(problems)} article(s)")
+    if inferred is not None:
+        print(f"recomputed the inferred graph <{INFERRED_GRAPH}>: {inferred} triples")
+    return 1 if problems else 0
 
 
 def cmd_stats(args) -> int:
