@@ -249,3 +249,39 @@ def test_opening_the_store_does_not_pile_up_info_logs(tmp_path):
         OxigraphStore(loc).close()
     old = [p.name for p in loc.iterdir() if p.name.startswith("LOG.old")]
     assert len(old) <= 3, old
+
+
+# -- smaller: query with SERVICE -------------------------------------------------------------
+
+
+@pytest.fixture
+def listener():
+    """A loopback port that counts the connections made to it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    seen = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                return
+            seen.append(conn.recv(4096))
+            conn.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield sock.getsockname()[1], seen
+    sock.close()
+
+
+def test_query_refuses_service_unless_allowed(stored, listener, capsys):
+    port, seen = listener
+    sparql = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    code, out, err = run(capsys, "query", sparql, "--store", stored)
+    assert code == 4 and len(err.strip().splitlines()) == 1 and "SERVICE" in err and "--allow-service" in err
+    assert seen == []  # no request went out
+    code, out, err = run(capsys, "query", sparql, "--store", stored, "--allow-service")
+    assert seen and code == 4 and "cannot read store" not in err and "SERVICE" in err, err
+    assert len(err.strip().splitlines()) == 1

@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rows of a named query's answer to show (default 100; 0 = all)")
     p.add_argument("--offset", type=int, metavar="N", help="rows of a named query's answer to skip first (default 0)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let the query use SERVICE (federated queries): the engine then fetches whatever URL it names")
     _store_arg(p)
 
     p = sub.add_parser("export", help="write the stored graphs as RDF, or the network for Gephi/yEd/Cytoscape")
@@ -303,11 +305,24 @@ def cmd_query(args) -> int:
                     raise QueryError(f"{args.file}: cannot read ({exc.strerror})") from None
             else:
                 text = args.sparql
+            _refuse_service(text, args.allow_service)
             result = run_query(store, text)
         print(format_result(result, args.format), end="")
     if note:
         print(note, file=sys.stderr)
     return 0
+
+
+def _refuse_service(text: str, allowed: bool) -> None:
+    """SERVICE sends the query to whatever URL it names: off unless --allow-service, as in serve."""
+    from .errors import ForbiddenQueryError
+    from .stores.guard import check_text
+
+    try:
+        check_text(text, allow_service=allowed)
+    except ForbiddenQueryError:
+        raise ForbiddenQueryError("the query uses SERVICE, which sends requests to the URL it names; "
+                                  "add --allow-service to let it") from None
 
 
 def cmd_export(args) -> int:

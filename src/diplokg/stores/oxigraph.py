@@ -25,7 +25,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
-from ..errors import InputError, QueryError, StoreError
+from ..errors import ForbiddenQueryError, InputError, QueryError, StoreError
 from ..rdf.vocab import DEFAULT_BASE, DIP, PREFIXES
 from .base import (
     CONTACTS_GRAPH,
@@ -372,6 +372,8 @@ class PyoxigraphStore(Store):
         except (RuntimeError, ValueError, TypeError) as e:
             raise QueryError(f"query failed: {_one_line(e)}") from None
         except OSError as e:
+            if _uses_service(sparql):  # the engine's HTTP client failed, not the store
+                raise QueryError(f"query failed: a SERVICE request failed ({_one_line(e)})") from None
             raise StoreError(f"cannot read store {self.location}: {_one_line(e)}") from None
 
     @staticmethod
@@ -457,6 +459,16 @@ class PyoxigraphStore(Store):
 
     def release_caches(self) -> None:
         """Give back memory that caches hold (see OxigraphStore); nothing to do in memory."""
+
+
+def _uses_service(sparql: str) -> bool:
+    try:
+        check_text(sparql, allow_service=False)
+    except ForbiddenQueryError:
+        return True
+    except QueryError:
+        pass
+    return False
 
 
 def _graphs(iris: Sequence[str] | None) -> tuple[str, ...] | None:
