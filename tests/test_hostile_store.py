@@ -285,3 +285,45 @@ def test_query_refuses_service_unless_allowed(stored, listener, capsys):
     code, out, err = run(capsys, "query", sparql, "--store", stored, "--allow-service")
     assert seen and code == 4 and "cannot read store" not in err and "SERVICE" in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+# -- smaller: pyo3 "PyQuerySolutions is unsendable" in serve's log ----------------------------
+
+
+def test_a_query_error_handed_to_another_thread_holds_no_engine_result(monkeypatch):
+    """An exception raised while a result was read (the row cap, a failed SERVICE call) kept
+    pyoxigraph's result alive in its frames; serve's worker threads hand such exceptions to
+    the request thread, which dropped the result there: pyo3 logged "unsendable"."""
+    import gc
+
+    import rdflib
+
+    from diplokg.errors import QueryError
+    from diplokg.stores import OxigraphMemoryStore
+    from diplokg.stores.base import row_limit
+
+    dropped_elsewhere = []  # what pyo3 reports when a thread drops another's result object
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: dropped_elsewhere.append(f"{u.exc_type.__name__}: {u.exc_value}"))
+    store = OxigraphMemoryStore()
+    graph = rdflib.Graph()
+    for i in range(20):
+        graph.add((rdflib.URIRef(f"http://example.org/s{i}"), rdflib.RDFS.label, rdflib.Literal(f"cosa {i}")))
+    store.put_graph("http://example.org/g", graph)
+    handed = []
+
+    def worker():
+        for query, cap in (("SELECT * WHERE { ?s ?p ?o }", 5),
+                           ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", None)):
+            try:
+                with row_limit(cap):
+                    store.query(query)
+            except QueryError as error:  # ResultTooLargeError is one
+                handed.append(error)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert [type(e).__name__ for e in handed] == ["ResultTooLargeError", "QueryError"]
+    handed.clear()
+    gc.collect()
+    assert dropped_elsewhere == []

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -365,7 +366,14 @@ class PyoxigraphStore(Store):
         if bindings:
             options["substitutions"] = self._substitutions(bindings)
         try:
-            raw = self.native.query(rewritten.text, **options)
+            return self._answer(rewritten.text, options, sparql)
+        except BaseException as error:
+            _release_frames(error)
+            raise
+
+    def _answer(self, text: str, options: dict[str, object], sparql: str) -> QueryResult:
+        try:
+            raw = self.native.query(text, **options)
             return self._result(raw)
         except SyntaxError as e:
             raise QueryError(f"invalid SPARQL: {_one_line(e)}") from None
@@ -459,6 +467,19 @@ class PyoxigraphStore(Store):
 
     def release_caches(self) -> None:
         """Give back memory that caches hold (see OxigraphStore); nothing to do in memory."""
+
+
+def _release_frames(error: BaseException | None) -> None:
+    """Let go of what the frames of `error`'s tracebacks hold. pyoxigraph's query results may
+    only be dropped by the thread that made them (pyo3 "unsendable"), and an exception raised
+    while one was read (a row cap, an engine error) kept it alive in its frames: a thread that
+    handed the exception on (serve's worker threads, a future) then dropped it elsewhere, and
+    pyo3 logged "PyQuerySolutions is unsendable, but is being dropped on another thread"."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)  # line numbers stay for a printed traceback
+        error = error.__cause__ or error.__context__
 
 
 def _uses_service(sparql: str) -> bool:
