@@ -253,6 +253,9 @@ def test_validate_empty_store_conforms(capsys):
 
 
 def test_validate_empty_on_disk_store_conforms(capsys, tmp_path):
+    from diplokg.stores import open_store
+
+    open_store(tmp_path / "store").close()  # made by a writing command; read commands make none
     r = run(capsys, "validate", "--store", tmp_path / "store")
     assert r.code == 0, r.err
     assert r.out.startswith("conforms")

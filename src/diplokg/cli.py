@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rows of a named query's answer to show (default 100; 0 = all)")
     p.add_argument("--offset", type=int, metavar="N", help="rows of a named query's answer to skip first (default 0)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let the query use SERVICE (federated queries): the engine then fetches whatever URL it names")
     _store_arg(p)
 
     p = sub.add_parser("export", help="write the stored graphs as RDF, or the network for Gephi/yEd/Cytoscape")
@@ -179,11 +181,14 @@ def _warnings_to_stderr() -> None:
     log.addHandler(_WarningLine(logging.WARNING))
 
 
-def _open(args):
+def _open(args, *, write: bool = False, create: bool = True):
+    """The store of --store: read-only unless the command `write`s (a read-only open writes
+    nothing, so a read-only or full disk can still be read); only a writing command that may
+    `create` makes a store where there is none."""
     from .stores import open_store
 
     options = {k: v for k, v in (("update_url", args.update_url), ("user", args.user), ("auth", args.auth)) if v}
-    return open_store(args.store, **options) if options else open_store(args.store)
+    return open_store(args.store, read_only=not write, create=write and create, **options)
 
 
 def _say(args, text: str) -> None:
@@ -253,7 +258,7 @@ def _progress(args, total: int):
 def cmd_build(args) -> int:
     from .pipeline import write_outputs
 
-    with _open(args) as store:
+    with _open(args, write=True) as store:
         code = _ingest(args, args.inputs or [DEFAULT_INPUT], store)
         written = write_outputs(store, Path(args.out))
     for path in written:
@@ -262,7 +267,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    with _open(args) as store:
+    with _open(args, write=True) as store:
         return _ingest(args, args.inputs, store)
 
 
@@ -302,11 +307,24 @@ def cmd_query(args) -> int:
                     raise QueryError(f"{args.file}: cannot read ({exc.strerror})") from None
             else:
                 text = args.sparql
+            _refuse_service(text, args.allow_service)
             result = run_query(store, text)
         print(format_result(result, args.format), end="")
     if note:
         print(note, file=sys.stderr)
     return 0
+
+
+def _refuse_service(text: str, allowed: bool) -> None:
+    """SERVICE sends the query to whatever URL it names: off unless --allow-service, as in serve."""
+    from .errors import ForbiddenQueryError
+    from .stores.guard import check_text
+
+    try:
+        check_text(text, allow_service=allowed)
+    except ForbiddenQueryError:
+        raise ForbiddenQueryError("the query uses SERVICE, which sends requests to the URL it names; "
+                                  "add --allow-service to let it") from None
 
 
 def cmd_export(args) -> int:
@@ -387,14 +405,19 @@ def cmd_eval(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from .lifecycle import remove
+    from .lifecycle import INFERRED_GRAPH, refresh_inferred, remove
 
-    with _open(args) as store:
-        missing = remove(store, args.ids)
-    for article_id in missing:
-        print(f"diplokg: no article {article_id!r} in the store", file=sys.stderr)
-    print(f"removed {len(args.ids) - len(missing)} article(s)")
-    return 1 if missing else 0
+    inferred = None
+    with _open(args, write=True, create=False) as store:
+        problems = remove(store, args.ids)
+        if len(problems) < len(args.ids):
+            inferred = refresh_inferred(store)
+    for problem in problems:
+        print(f"diplokg: {problem}", file=sys.stderr)
+    print(f"removed {len(args.ids) - len(problems)} article(s)")
+    if inferred is not None:
+        print(f"recomputed the inferred graph <{INFERRED_GRAPH}>: {inferred} triples")
+    return 1 if problems else 0
 
 
 def cmd_stats(args) -> int:
@@ -408,7 +431,7 @@ def cmd_stats(args) -> int:
 def cmd_import(args) -> int:
     from .lifecycle import import_file
 
-    with _open(args) as store:
+    with _open(args, write=True) as store:
         n = import_file(store, args.file)
         print(f"imported {n} article graph(s); the store holds {store.count()} triples")
     return 0
@@ -438,7 +461,7 @@ def cmd_serve(args) -> int:
     if not is_loopback(host):
         print(f"diplokg: warning: serving on {host}: other machines can query the store"
               + (" and the update token travels unencrypted" if args.allow_update else ""), file=sys.stderr)
-    with _open(args) as store:
+    with _open(args, write=args.allow_update) as store:
         server = make_server(store, host, args.port, allow_update=args.allow_update, token=token,
                              timeout=args.timeout, max_rows=args.max_rows, quiet=args.quiet, cors=args.cors,
                              allow_service=args.allow_service, max_query_memory=args.max_query_memory)

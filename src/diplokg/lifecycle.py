@@ -20,14 +20,54 @@ INFERRED_GRAPH = "https://w3id.org/diplokg/inferred"
 _PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
-def remove(store: Store, article_ids: list[str], base: str = iris.DEFAULT_BASE) -> list[str]:
-    """Remove the articles with these ids (or article IRIs); returns those that were not stored."""
-    missing = []
-    for article_id in article_ids:
-        a_iri = article_id if article_id.startswith(("http://", "https://")) else str(iris.article_iri(article_id, base))
-        if not store.remove_article(a_iri):
-            missing.append(article_id)
-    return missing
+_NOT_ARTICLES = {
+    ONTOLOGY_GRAPH: "the ontology graph",
+    CONTACTS_GRAPH: "the contacts graph (the network's counts, kept by the store)",
+    INFERRED_GRAPH: "the inferred graph (ingest --reason)",
+}
+
+
+def remove(store: Store, names: list[str], base: str = iris.DEFAULT_BASE) -> list[str]:
+    """Remove the articles these names stand for: ids as `articles` prints them (as given,
+    "2024-01/nota" or a URL too) or article IRIs. Returns one line for each name that removed
+    nothing: not stored, or not an article (the contacts graph, say, whose loss would lose
+    the network's counts for good)."""
+    problems = []
+    for name in names:
+        found, problem = _article_named(store, name, base)
+        if found is None or not store.remove_article(found):
+            problems.append(problem or f"no article {name!r} in the store")
+    return problems
+
+
+def _article_named(store: Store, name: str, base: str) -> tuple[str | None, str | None]:
+    """(the article IRI `name` stands for, None) or (None, why it stands for none). An id
+    comes first: a URL id is also an IRI, and ids are what `articles` prints."""
+    candidates = [str(iris.article_iri(name, base))]
+    if name.startswith(("http://", "https://")):
+        candidates.append(name)
+    for candidate in candidates:
+        if candidate in _NOT_ARTICLES:
+            return None, f"{name} is {_NOT_ARTICLES[candidate]}, not an article; nothing removed"
+        try:
+            if store.article_hash(candidate) is not None:
+                return candidate, None
+            if store.has_article(candidate):  # a named graph without the hash that makes it an article
+                if candidate.startswith(f"{base}article/"):
+                    return candidate, None  # left by a write cut short: removable
+                return None, f"{name} is a named graph but not an article (no dip:contentHash); nothing removed"
+        except StoreError:  # not an IRI the store takes: not an article either
+            continue
+    return None, None
+
+
+def refresh_inferred(store: Store) -> int | None:
+    """After articles left the store, recompute the --reason closure (materialize) so that
+    it holds nothing only they implied; None when the store holds no inferred graph."""
+    ask = f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"
+    if not store.query(ask, set_union=False).boolean:
+        return None
+    return materialize(store)
 
 
 @dataclass(frozen=True)

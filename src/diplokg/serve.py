@@ -1003,7 +1003,7 @@ class _Handler(BaseHTTPRequestHandler):
 
         def find() -> rdflib.Graph | None:
             for info in store.articles():
-                if wanted in (info.id, info.iri) or (info.id is not None and unquote(wanted) == unquote(info.id)):
+                if unquote(wanted) in (info.id, info.iri):  # ids are listed as given (decoded)
                     return store.graph_of(info.iri)
             return None
 

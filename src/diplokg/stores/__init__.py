@@ -10,7 +10,9 @@
 `open_store(location)` picks the backend from a location string:
 None -> the default on-disk store `.diplokg/store` (git ignores `.diplokg/`);
 "memory:" -> MemoryStore; "http://..." or "https://..." -> SparqlStore with that query URL;
-anything else -> OxigraphStore at that directory (created if missing).
+anything else -> OxigraphStore at that directory (created if missing, unless opened
+`read_only` or with `create=False`: then a missing store is the error "no store at PATH").
+An empty location is an error: it used to be the current directory.
 
 For a SPARQL endpoint, options left out of the call come from the environment:
 
@@ -67,13 +69,19 @@ def open_store(
     password: str | None = None,
     auth: str | None = None,
     gsp_url: str | None = None,
+    read_only: bool = False,
+    create: bool = True,
 ) -> Store:
     """Open the store at `location` (see the module docstring for locations and environment).
 
     `update_url`, `user`, `password`, `auth` and `gsp_url` only apply to an http(s):// location;
-    each one left as None is read from its environment variable.
+    each one left as None is read from its environment variable. `read_only` and `create`
+    apply to an on-disk store (see OxigraphStore).
     """
     text = None if location is None else str(location)
+    if text is not None and not text.strip():
+        raise StoreError("the store location is empty (--store '' or DIPLOKG_STORE=''): "
+                         "give a directory, memory: or an http(s):// URL")
     remote = text is not None and text.startswith(("http://", "https://"))
     if not remote:
         given = [n for n, v in (("update URL", update_url), ("user", user), ("password", password),
@@ -81,7 +89,7 @@ def open_store(
         if given:
             raise StoreError(f"a {given[0]} only applies to a SPARQL endpoint store (an http:// or https:// --store)")
     if text is None:
-        return OxigraphStore(DEFAULT_LOCATION)
+        return OxigraphStore(DEFAULT_LOCATION, read_only=read_only, create=create)
     if text == "memory:":
         return MemoryStore()
     if remote:
@@ -94,7 +102,7 @@ def open_store(
             password=password if password is not None else env.get(ENV_PASSWORD),
             auth=auth if auth is not None else env.get(ENV_AUTH) or "basic",
         )
-    return OxigraphStore(Path(text))
+    return OxigraphStore(Path(text), read_only=read_only, create=create)
 
 
 __all__ = [

@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 from typing import TypeVar
+from urllib.parse import unquote
 
 import rdflib
 from rdflib.term import Node
@@ -41,7 +42,7 @@ class ArticleInfo:
     """One stored article as listed by `Store.articles()`."""
 
     iri: str
-    id: str | None  # the slug after `.../article/`, when the IRI has that shape
+    id: str | None  # the id as given (`a/b`, not `a%2Fb`): the part after `.../article/`, decoded
     title: str | None
     issued: str | None  # lexical form of dcterms:issued (ISO date)
     triples: int
@@ -100,7 +101,7 @@ def article_infos(rows: Iterable[tuple[Node | None, ...]]) -> list[ArticleInfo]:
         known = seen.get(iri)
         if known is not None and (title is None or (known.title is not None and known.title <= str(title))):
             continue
-        slug = iri.split("/article/", 1)[1] if "/article/" in iri else None
+        slug = unquote(iri.split("/article/", 1)[1]) if "/article/" in iri else None  # the id as given
         seen[iri] = ArticleInfo(
             iri=iri,
             id=slug,

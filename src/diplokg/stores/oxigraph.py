@@ -17,7 +17,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -26,7 +26,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
-from ..errors import InputError, QueryError, StoreError
+from ..errors import ForbiddenQueryError, InputError, QueryError, StoreError
 from ..rdf.vocab import DEFAULT_BASE, DIP, PREFIXES
 from .base import (
     CONTACTS_GRAPH,
@@ -45,6 +45,10 @@ from .base import (
 )
 from .terms import from_ox, graph_to_quads, named_node, quad_triple, value_to_ox
 from .guard import check_text
+from .rocksdb import PID_FILE, check_exists, shared_lock
+from .rocksdb import open_rocksdb as _open_rocksdb
+from .rocksdb import remove_pid as _remove_pid
+from .rocksdb import write_pid as _write_pid
 from .union import FRESH, as_written, rewrite_query, rewrite_update
 
 DEFAULT_LOCATION = Path(".diplokg") / "store"  # under the current directory; git ignores .diplokg/
@@ -171,6 +175,7 @@ class PyoxigraphStore(Store):
     """The store protocol over one pyoxigraph.Store (see the module docstring on atomicity)."""
 
     name = "pyoxigraph"
+    read_only = False  # opened for reading only (OxigraphStore): every write is refused
 
     def __init__(self, native: ox.Store, location: str) -> None:
         self._native: ox.Store | None = native
@@ -215,10 +220,15 @@ class PyoxigraphStore(Store):
         self._write(lambda: self.native.update(f"INSERT DATA {{ {data} }} ;\n{refresh_contacts(pairs)}"))
 
     def _write(self, operation) -> None:
+        self._writable()
         try:
             operation()
         except (OSError, RuntimeError, SyntaxError, ValueError) as e:
             raise StoreError(f"cannot write to store {self.location}: {_one_line(e)}") from None
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.location} is open for reading only")
 
     def put_article(self, article_iri: str, graph: rdflib.Graph, content_hash: str) -> PutOutcome:
         node = self._article_node(article_iri)
@@ -319,6 +329,7 @@ class PyoxigraphStore(Store):
 
     def update(self, sparql: str, *, using_graphs: Sequence[str] | None = None,
                using_named_graphs: Sequence[str] | None = None, base_iri: str | None = None) -> None:
+        self._writable()
         check_text(sparql, allow_service=True, update=True)
         rewritten = rewrite_update(sparql, _graphs(using_graphs), _graphs(using_named_graphs), base_iri)
         try:
@@ -371,13 +382,22 @@ class PyoxigraphStore(Store):
         if bindings:
             options["substitutions"] = self._substitutions(bindings)
         try:
-            raw = self.native.query(rewritten.text, **options)
+            return self._answer(rewritten.text, options, sparql)
+        except BaseException as error:
+            _release_frames(error)
+            raise
+
+    def _answer(self, text: str, options: dict[str, object], sparql: str) -> QueryResult:
+        try:
+            raw = self.native.query(text, **options)
             return self._result(raw)
         except SyntaxError as e:
             raise QueryError(f"invalid SPARQL: {_one_line(e)}") from None
         except (RuntimeError, ValueError, TypeError) as e:
             raise QueryError(f"query failed: {_one_line(e)}") from None
         except OSError as e:
+            if _uses_service(sparql):  # the engine's HTTP client failed, not the store
+                raise QueryError(f"query failed: a SERVICE request failed ({_one_line(e)})") from None
             raise StoreError(f"cannot read store {self.location}: {_one_line(e)}") from None
 
     @staticmethod
@@ -455,13 +475,37 @@ class PyoxigraphStore(Store):
     def close(self) -> None:
         if self._native is not None:
             try:
-                self._native.flush()
+                if not self.read_only:
+                    self._native.flush()
             except OSError:
                 pass
             self._native = None  # dropping the last reference releases the on-disk lock
 
     def release_caches(self) -> None:
         """Give back memory that caches hold (see OxigraphStore); nothing to do in memory."""
+
+
+def _release_frames(error: BaseException | None) -> None:
+    """Let go of what the frames of `error`'s tracebacks hold. pyoxigraph's query results may
+    only be dropped by the thread that made them (pyo3 "unsendable"), and an exception raised
+    while one was read (a row cap, an engine error) kept it alive in its frames: a thread that
+    handed the exception on (serve's worker threads, a future) then dropped it elsewhere, and
+    pyo3 logged "PyQuerySolutions is unsendable, but is being dropped on another thread"."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)  # line numbers stay for a printed traceback
+        error = error.__cause__ or error.__context__
+
+
+def _uses_service(sparql: str) -> bool:
+    try:
+        check_text(sparql, allow_service=False)
+    except ForbiddenQueryError:
+        return True
+    except QueryError:
+        pass
+    return False
 
 
 def _graphs(iris: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -627,14 +671,31 @@ class OxigraphStore(PyoxigraphStore):
     name = "oxigraph"
     persistent = True
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, create: bool = True) -> None:
+        """`read_only`: for commands that only read; writes nothing to the folder (see
+        rocksdb.py) and shares the store with other readers. A store that is not there is
+        created only when `create` and not `read_only` (else "no store at PATH")."""
         path = Path(DEFAULT_LOCATION if path is None else path)
         if path.exists() and not path.is_dir():
             raise StoreError(f"cannot open store {path}: it is a file, not a store directory")
-        super().__init__(_open_rocksdb(path), str(path))
+        if read_only or not create:
+            check_exists(path)
+        self._lock_fd = shared_lock(path) if read_only else None
+        try:
+            super().__init__(_open_rocksdb(path, read_only=read_only), str(path))
+        except BaseException:
+            self._unlock()
+            raise
+        self.read_only = read_only
         self._path = path
         self._pid_file = path / PID_FILE
-        _write_pid(self._pid_file)
+        if not read_only:
+            _write_pid(self._pid_file)
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def release_caches(self) -> None:
         """Close and reopen the database, which empties RocksDB's block caches.
@@ -660,40 +721,19 @@ class OxigraphStore(PyoxigraphStore):
         native = self._native
         if native is None or sys.getrefcount(native) > 3:  # self._native, `native`, the argument
             return
-        self._write(native.flush)
+        if not self.read_only:
+            self._write(native.flush)
         self._native = native = None
         if free_memory:
             _return_freed_memory()
-        self._native = _open_rocksdb(self._path, wait=5.0)
+        self._native = _open_rocksdb(self._path, wait=5.0, read_only=self.read_only)
 
     def close(self) -> None:
         was_open = self._native is not None
         super().close()
-        if was_open:
+        if was_open and not self.read_only:
             _remove_pid(self._pid_file)
-
-
-def _open_rocksdb(path: Path, wait: float = 0.0) -> ox.Store:
-    """pyoxigraph's on-disk store at `path`; while it is locked by another process, tries
-    again for `wait` seconds (release_caches reopens a store another process may grab)."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-            return ox.Store(str(path))
-        except OSError as e:
-            reason = _one_line(e)
-            if "lock" not in reason.lower():
-                raise StoreError(f"cannot open store {path}: {reason}") from None
-            if time.monotonic() < deadline:
-                time.sleep(0.05)
-                continue
-            holder = _pid_holder(path)
-            if holder is not None and holder != os.getpid():
-                raise StoreError(f"store {path} is in use by process {holder} (it is locked; "
-                                 "stop that process or wait for it to finish)") from None
-            where = "this process" if holder == os.getpid() else "this or another process"
-            raise StoreError(f"cannot open store {path}: it is locked (already open in {where})") from None
+        self._unlock()
 
 
 def _resident_bytes() -> int | None:
@@ -726,62 +766,6 @@ def _return_freed_memory() -> None:
     try:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):
-        pass
-
-
-# -- who holds the store: a pid file beside RocksDB's LOCK ------------------------------------
-# RocksDB's LOCK (an fcntl lock, released by the kernel when the process dies, even by SIGKILL)
-# is what keeps a second process out; `diplokg.pid` only names the holder in the error. It is
-# written after the lock is taken and removed on close; a stale one (the holder was killed) is
-# ignored because its process is gone, and overwritten by the next opener.
-
-PID_FILE = "diplokg.pid"
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by another user
-        return True
-    except OSError:
-        return False
-    try:  # a zombie has released its locks
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        return state != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _pid_holder(path: Path) -> int | None:
-    """The live process named in the store's pid file, or None (no file, garbage, stale)."""
-    try:
-        pid = int((path / PID_FILE).read_text(encoding="ascii").strip())
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    return pid if _pid_alive(pid) else None
-
-
-def _write_pid(pid_file: Path) -> None:
-    tmp = pid_file.with_name(f"{PID_FILE}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(f"{os.getpid()}\n", encoding="ascii")
-        os.replace(tmp, pid_file)
-    except OSError:  # read-only directory and the like: the lock alone still protects the store
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-
-
-def _remove_pid(pid_file: Path) -> None:
-    try:
-        if pid_file.read_text(encoding="ascii").strip() == str(os.getpid()):
-            pid_file.unlink()
-    except (OSError, UnicodeDecodeError):
         pass
 
 
