@@ -186,6 +186,17 @@ def _open(args):
     return open_store(args.store, **options) if options else open_store(args.store)
 
 
+def _open_to_write(args):
+    """The store, repaired first where it can be (see stores.atomic.repair)."""
+    store = _open(args)
+    try:
+        getattr(store, "repair", int)()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
 def _say(args, text: str) -> None:
     if not getattr(args, "quiet", False):
         print(text)
@@ -251,7 +262,7 @@ def _progress(args, total: int):
 def cmd_build(args) -> int:
     from .pipeline import write_outputs
 
-    with _open(args) as store:
+    with _open_to_write(args) as store:
         code = _ingest(args, args.inputs or [DEFAULT_INPUT], store)
         written = write_outputs(store, Path(args.out))
     for path in written:
@@ -260,7 +271,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    with _open(args) as store:
+    with _open_to_write(args) as store:
         return _ingest(args, args.inputs, store)
 
 
@@ -358,6 +369,10 @@ def cmd_validate(args) -> int:
     else:
         with _open(args) as store:
             ds = store.dataset()
+            stray = getattr(store, "unhashed_report", lambda: None)()
+        if stray:
+            print(f"does not conform: {stray}", file=sys.stderr)
+            return 1
         data = Graph()
         for s, p, o, _g in ds.quads((None, None, None, None)):
             data.add((s, p, o))
@@ -387,7 +402,7 @@ def cmd_eval(args) -> int:
 def cmd_remove(args) -> int:
     from .lifecycle import remove
 
-    with _open(args) as store:
+    with _open_to_write(args) as store:
         missing = remove(store, args.ids)
     for article_id in missing:
         print(f"diplokg: no article {article_id!r} in the store", file=sys.stderr)
@@ -406,7 +421,7 @@ def cmd_stats(args) -> int:
 def cmd_import(args) -> int:
     from .lifecycle import import_file
 
-    with _open(args) as store:
+    with _open_to_write(args) as store:
         n = import_file(store, args.file)
         print(f"imported {n} article graph(s); the store holds {store.count()} triples")
     return 0
