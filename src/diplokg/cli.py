@@ -143,16 +143,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .interrupts import handled
+
     args = build_parser().parse_args(argv)
     _warnings_to_stderr()
     try:
-        return COMMANDS[args.command](args) or 0
+        with handled():  # SIGTERM stops a command as Ctrl-C does
+            return COMMANDS[args.command](args) or 0
     except DiplokgError as exc:
         print(f"diplokg: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("diplokg: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        detail = getattr(exc, "detail", "")
+        print(f"diplokg: interrupted by {getattr(exc, 'signal_name', 'SIGINT')}{detail}", file=sys.stderr)
+        return getattr(exc, "exit_code", 130)
     except BrokenPipeError:
         return 0
 
@@ -210,7 +214,7 @@ def _ingest(args, inputs, store) -> int:
     non-Spanish file, a bad .jsonl line) is reported as one line `diplokg: path[:line]:
     reason` on stderr and skipped; the good articles are still stored, each whole or not at
     all, and nothing already stored is lost."""
-    from .pipeline import ingest
+    from .pipeline import IngestReport, ingest
     from .read import iter_input_files, read_articles
 
     files = list(iter_input_files(inputs))
@@ -234,8 +238,14 @@ def _ingest(args, inputs, store) -> int:
             progress.update(1)
         else:
             _say(args, f"{outcome:9} {article.id}")
+    report_ = IngestReport()
     try:
-        report_ = ingest(read_articles(files, on_error=report), store, on_article=on_article, jobs=getattr(args, "jobs", 1))
+        ingest(read_articles(files, on_error=report), store, on_article=on_article, jobs=getattr(args, "jobs", 1),
+               report=report_)
+    except KeyboardInterrupt as exc:  # what was stored is stored; say how much
+        exc.detail = (f"; {report_.total} article(s) stored ({report_.summary().split(': ', 1)[1]}), "
+                      "the rest not: the same command again goes on")
+        raise
     finally:
         if progress is not None:
             progress.close()
