@@ -67,18 +67,21 @@ def test_a_write_that_fails_in_the_writer_thread_stops_ingest_and_keeps_what_was
     from diplokg.stores.oxigraph import PyoxigraphStore
 
     written = []
-    add_hashes = PyoxigraphStore._add_hashes
+    write = PyoxigraphStore._write
 
-    def failing(self, hashes, pairs):
-        if written:
-            raise StoreError(f"cannot write to store {self.location}: disk full")
-        written.append(len(hashes))
-        add_hashes(self, hashes, pairs)
+    def failing(self, operation, what="write"):
+        if what == "batch":
+            if written:
+                raise StoreError(f"cannot write to store {self.location}: disk full")
+            written.append(what)
+        write(self, operation, what)
 
-    monkeypatch.setattr(PyoxigraphStore, "_add_hashes", failing)
+    monkeypatch.setattr(PyoxigraphStore, "_write", failing)
     monkeypatch.setattr(OxigraphStore, "article_writer", lambda self: oxigraph.BulkArticleWriter(self, batch=2))
     store = OxigraphStore(tmp_path / "s")
     with pytest.raises(StoreError, match="disk full"):
         ingest(read_articles(sorted(DEV.glob("dev*.txt"))[:6]), store)
-    assert written == [2] and len(store.articles()) == 2
+    assert written == ["batch"] and len(store.articles()) == 2
+    named = {g.value for g in store.native.named_graphs()} - {oxigraph.ONTOLOGY_GRAPH, oxigraph.CONTACTS_GRAPH}
+    assert named == {a.iri for a in store.articles()}  # no graph of the failed batch
     store.close()

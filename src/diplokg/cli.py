@@ -145,16 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .interrupts import handled
+
     args = build_parser().parse_args(argv)
     _warnings_to_stderr()
     try:
-        return COMMANDS[args.command](args) or 0
+        with handled():  # SIGTERM stops a command as Ctrl-C does
+            return COMMANDS[args.command](args) or 0
     except DiplokgError as exc:
         print(f"diplokg: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("diplokg: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        detail = getattr(exc, "detail", "")
+        print(f"diplokg: interrupted by {getattr(exc, 'signal_name', 'SIGINT')}{detail}", file=sys.stderr)
+        return getattr(exc, "exit_code", 130)
     except BrokenPipeError:
         return 0
 
@@ -191,6 +195,17 @@ def _open(args, *, write: bool = False, create: bool = True):
     return open_store(args.store, read_only=not write, create=write and create, **options)
 
 
+def _open_to_write(args, *, create: bool = True):
+    """The store, opened to write and repaired first where it can be (see stores.atomic.repair)."""
+    store = _open(args, write=True, create=create)
+    try:
+        getattr(store, "repair", int)()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
 def _say(args, text: str) -> None:
     if not getattr(args, "quiet", False):
         print(text)
@@ -204,7 +219,7 @@ def _ingest(args, inputs, store) -> int:
     non-Spanish file, a bad .jsonl line) is reported as one line `diplokg: path[:line]:
     reason` on stderr and skipped; the good articles are still stored, each whole or not at
     all, and nothing already stored is lost."""
-    from .pipeline import ingest
+    from .pipeline import IngestReport, ingest
     from .read import read_articles
     from .walk import check_inputs
 
@@ -230,8 +245,14 @@ def _ingest(args, inputs, store) -> int:
             progress.update(1)
         else:
             _say(args, f"{outcome:9} {article.id}")
+    report_ = IngestReport()
     try:
-        report_ = ingest(read_articles(files, on_error=report), store, on_article=on_article, jobs=getattr(args, "jobs", 1))
+        ingest(read_articles(files, on_error=report), store, on_article=on_article, jobs=getattr(args, "jobs", 1),
+               report=report_)
+    except KeyboardInterrupt as exc:  # what was stored is stored; say how much
+        exc.detail = (f"; {report_.total} article(s) stored ({report_.summary().split(': ', 1)[1]}), "
+                      "the rest not: the same command again goes on")
+        raise
     finally:
         if progress is not None:
             progress.close()
@@ -258,7 +279,7 @@ def _progress(args, total: int):
 def cmd_build(args) -> int:
     from .pipeline import write_outputs
 
-    with _open(args, write=True) as store:
+    with _open_to_write(args) as store:
         code = _ingest(args, args.inputs or [DEFAULT_INPUT], store)
         written = write_outputs(store, Path(args.out))
     for path in written:
@@ -267,7 +288,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    with _open(args, write=True) as store:
+    with _open_to_write(args) as store:
         return _ingest(args, args.inputs, store)
 
 
@@ -378,6 +399,10 @@ def cmd_validate(args) -> int:
     else:
         with _open(args) as store:
             ds = store.dataset()
+            stray = getattr(store, "unhashed_report", lambda: None)()
+        if stray:
+            print(f"does not conform: {stray}", file=sys.stderr)
+            return 1
         data = Graph()
         for s, p, o, _g in ds.quads((None, None, None, None)):
             data.add((s, p, o))
@@ -408,7 +433,7 @@ def cmd_remove(args) -> int:
     from .lifecycle import INFERRED_GRAPH, refresh_inferred, remove
 
     inferred = None
-    with _open(args, write=True, create=False) as store:
+    with _open_to_write(args, create=False) as store:
         problems = remove(store, args.ids)
         if len(problems) < len(args.ids):
             inferred = refresh_inferred(store)
@@ -431,7 +456,7 @@ def cmd_stats(args) -> int:
 def cmd_import(args) -> int:
     from .lifecycle import import_file
 
-    with _open(args, write=True) as store:
+    with _open_to_write(args) as store:
         n = import_file(store, args.file)
         print(f"imported {n} article graph(s); the store holds {store.count()} triples")
     return 0

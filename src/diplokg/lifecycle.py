@@ -129,7 +129,7 @@ def import_file(store: Store, path: Path) -> int:
         raise InputError(f"{path}: no such file") from None
     except Exception as exc:  # rdflib raises many parser exception types
         raise InputError(f"{path}: cannot parse as {fmt} ({str(exc).splitlines()[0][:200]})") from None
-    imported = 0
+    articles = []
     for graph in ds.graphs():
         name = str(graph.identifier)
         if len(graph) == 0 or name in (ONTOLOGY_GRAPH, INFERRED_GRAPH, CONTACTS_GRAPH) or name.startswith("urn:x-rdflib:"):
@@ -137,10 +137,25 @@ def import_file(store: Store, path: Path) -> int:
         article = rdflib.URIRef(name)
         content_hash = graph.value(article, DIP.contentHash)
         if content_hash is None:
-            raise InputError(f"{path}: graph <{name}> is not an article graph (no dip:contentHash on <{name}>)")
-        store.put_article(name, graph, str(content_hash))
-        imported += 1
-    return imported
+            raise InputError(f"{path}: graph <{name}> is not an article graph (no dip:contentHash on <{name}>); "
+                             "nothing was imported")
+        articles.append((name, graph, str(content_hash)))
+    put_all = getattr(store, "put_articles", None)
+    if put_all is not None:  # one transaction: all or nothing, hashes included
+        try:
+            put_all(articles)
+        except StoreError as exc:
+            raise StoreError(f"{exc}; nothing was imported") from None
+        return len(articles)
+    applied: list[str] = []
+    for name, graph, content_hash in articles:  # a transaction per article (a remote endpoint)
+        try:
+            store.put_article(name, graph, content_hash)
+        except (InputError, StoreError) as exc:
+            done = f"{len(applied)} graph(s) were imported before: {' '.join(f'<{a}>' for a in applied)}" if applied else "nothing was imported"
+            raise type(exc)(f"{exc}; {done}") from None
+        applied.append(name)
+    return len(applied)
 
 
 def materialize(store: Store) -> int:

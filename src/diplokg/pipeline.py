@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from .interrupts import deferred
 from .model import Article, Event, Extraction
 from .rdf import iris
 from .rdf.mapping import article_graph, event_iri
@@ -46,15 +47,17 @@ def ensure_ontology(store: Store) -> None:
 
 
 def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAULT_BASE,
-           on_article: Callable[[Article, str], None] | None = None, jobs: int = 1) -> IngestReport:
-    """Extract and store each article; returns what happened to each.
+           on_article: Callable[[Article, str], None] | None = None, jobs: int = 1,
+           report: IngestReport | None = None) -> IngestReport:
+    """Extract and store each article; returns what happened to each (in `report`, when
+    given, which then also says it when a signal stops the ingest: see interrupts.py).
 
     With `jobs` > 1, worker processes run the NLP (the costly part) on batches while this
     process alone maps and writes, in input order. The store's `article_writer` decides
     how: a transaction per article, or (embedded Oxigraph) new articles in bulk batches."""
     from .extract import extract_many
 
-    report = IngestReport()
+    report = IngestReport() if report is None else report
     ensure_ontology(store)
 
     def pending() -> Iterable[Article]:
@@ -77,14 +80,27 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
         return done
 
     labels: dict[str, str] = {}  # entity IRI -> the label it has (the writer may hold it back)
-    with _fewer_collections(), store.article_writer() as writer:
+    with _fewer_collections(), _writing(store) as writer:
         for extraction in extractions:
             extraction = same_labels(extraction, store, labels, base)
             # events are looked up through the writer, which sees the articles it holds back
             extraction, event_iris = same_events(extraction, writer, base)
             graph = article_graph(extraction, base, event_iris)
-            writer.put(str(graph.identifier), graph, extraction.article.content_hash, stored(extraction.article))
+            with deferred():
+                writer.put(str(graph.identifier), graph, extraction.article.content_hash, stored(extraction.article))
     return report
+
+
+@contextmanager
+def _writing(store: Store) -> Iterator[ArticleWriter]:
+    """The store's article writer. What it holds back is written and reported when the
+    ingest ends, also when a signal stops it (held until then: see interrupts.py)."""
+    writer = store.article_writer()
+    try:
+        yield writer
+    finally:
+        with deferred():
+            writer.__exit__(None, None, None)
 
 
 @contextmanager
@@ -115,6 +131,14 @@ def _extract_batch(articles: list[Article]) -> list[Extraction]:
     return list(extract_many(articles))
 
 
+def _worker_signals() -> None:
+    """A worker leaves Ctrl-C and SIGTERM to the parent, which stops the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ahead: int = 2) -> Iterator[Extraction]:
     """Extractions in input order from `jobs` forked worker processes.
 
@@ -132,7 +156,7 @@ def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ah
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     iterator = iter(articles)
     in_flight: deque = deque()
-    with context.Pool(jobs) as pool:
+    with context.Pool(jobs, initializer=_worker_signals) as pool:
 
         def submit() -> bool:
             chunk = list(itertools.islice(iterator, batch))
