@@ -187,3 +187,13 @@ def test_unreadable_file_is_reported_and_skipped(store, monkeypatch):
     triples, digest, _, articles = _good_state(store.location)
     assert (triples, digest) == (store.triples, store.digest)
     assert "abierto" in articles and "cerrado" not in articles
+
+
+def test_store_is_sound_after_every_hostile_input(store, tmp_path):
+    """After all the inputs above (run before this test, on the same store), the store keeps
+    its invariant: named graphs are exactly the hashed articles, `validate` conforms, and
+    export -> import into an empty store gives back every article."""
+    from faults import assert_store_sound
+
+    graphs = assert_store_sound(store.location, tmp_path)
+    assert str(article_iri("bueno")) in graphs and len(graphs) > 10
