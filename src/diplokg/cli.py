@@ -196,8 +196,8 @@ def _ingest(args, inputs, store) -> int:
 
     A missing path or an unsupported file named on the command line stops everything before
     anything is read. Any other bad input (an unreadable, empty, binary, too large or
-    non-Spanish file, a bad .jsonl line) is reported as one line `diplokg: path[:line]:
-    reason` on stderr and skipped; the good articles are still stored, each whole or not at
+    non-Spanish file, a bad .jsonl line, an article the extraction fails on) is reported as
+    one line `diplokg: path[:line]: reason` on stderr and skipped; the good articles are still stored, each whole or not at
     all, and nothing already stored is lost."""
     from .pipeline import ingest
     from .read import iter_input_files, read_articles
@@ -224,7 +224,8 @@ def _ingest(args, inputs, store) -> int:
         else:
             _say(args, f"{outcome:9} {article.id}")
     try:
-        report_ = ingest(read_articles(files, on_error=report), store, on_article=on_article, jobs=getattr(args, "jobs", 1))
+        report_ = ingest(read_articles(files, on_error=report), store, on_article=on_article, jobs=getattr(args, "jobs", 1),
+                         on_error=report)
     finally:
         if progress is not None:
             progress.close()

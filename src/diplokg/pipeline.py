@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from .errors import ExtractionError
 from .model import Article, Extraction
 from .rdf import iris
 from .rdf.mapping import article_graph
@@ -27,13 +28,16 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # the extraction failed: not stored
 
     @property
     def total(self) -> int:
-        return len(self.added) + len(self.replaced) + len(self.unchanged)
+        return len(self.added) + len(self.replaced) + len(self.unchanged) + len(self.failed)
 
     def summary(self) -> str:
-        return f"{self.total} article(s): {len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged"
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        return (f"{self.total} article(s): {len(self.added)} added, {len(self.replaced)} replaced, "
+                f"{len(self.unchanged)} unchanged{failed}")
 
 
 def ensure_ontology(store: Store) -> None:
@@ -44,8 +48,12 @@ def ensure_ontology(store: Store) -> None:
 
 
 def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAULT_BASE,
-           on_article: Callable[[Article, str], None] | None = None, jobs: int = 1) -> IngestReport:
+           on_article: Callable[[Article, str], None] | None = None, jobs: int = 1,
+           on_error: Callable[[ExtractionError], None] | None = None) -> IngestReport:
     """Extract and store each article; returns what happened to each.
+
+    With `on_error`, an article the extraction fails on is handed to it (one line naming
+    the article) and counted as failed, and the run goes on; without, the error ends it.
 
     With `jobs` > 1, worker processes run the NLP (the costly part) on batches while this
     process alone maps and writes, in input order. The store's `article_writer` decides
@@ -65,7 +73,12 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
                 continue
             yield article
 
-    extractions = extract_many(pending()) if jobs <= 1 else _extract_parallel(pending(), jobs)
+    def failed(err: ExtractionError) -> None:
+        report.failed.append(err.article_id)
+        on_error(err)
+
+    isolate = failed if on_error else None
+    extractions = extract_many(pending(), on_error=isolate) if jobs <= 1 else _extract_parallel(pending(), jobs, isolate)
     def stored(article: Article) -> Callable[[str], None]:
         def done(outcome: str) -> None:
             getattr(report, outcome).append(article.id)
@@ -104,13 +117,17 @@ def _fewer_collections():
         gc.unfreeze()
 
 
-def _extract_batch(articles: list[Article]) -> list[Extraction]:
+def _extract_batch(articles: list[Article], isolate: bool) -> list[Extraction | ExtractionError]:
     from .extract import extract_many
 
-    return list(extract_many(articles))
+    out: list[Extraction | ExtractionError] = []
+    for extraction in extract_many(articles, on_error=out.append if isolate else None):
+        out.append(extraction)
+    return out
 
 
-def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ahead: int = 2) -> Iterator[Extraction]:
+def _extract_parallel(articles: Iterable[Article], jobs: int, on_error: Callable[[ExtractionError], None] | None = None,
+                      batch: int = 8, ahead: int = 2) -> Iterator[Extraction]:
     """Extractions in input order from `jobs` forked worker processes.
 
     A sliding window of `ahead` batches per worker is in flight: while this process maps
@@ -132,7 +149,7 @@ def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ah
         def submit() -> bool:
             chunk = list(itertools.islice(iterator, batch))
             if chunk:
-                in_flight.append(pool.apply_async(_extract_batch, (chunk,)))
+                in_flight.append(pool.apply_async(_extract_batch, (chunk, on_error is not None)))
             return bool(chunk)
 
         for _ in range(jobs * ahead):
@@ -141,7 +158,11 @@ def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ah
         while in_flight:
             done = in_flight.popleft().get()
             submit()
-            yield from done
+            for item in done:
+                if isinstance(item, ExtractionError):
+                    on_error(item)
+                else:
+                    yield item
 
 
 def same_events(extraction: Extraction, store: Store | ArticleWriter, base: str = iris.DEFAULT_BASE) -> dict[int, URIRef]:
