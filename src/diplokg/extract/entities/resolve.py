@@ -13,6 +13,7 @@ from ...model import Entity, Mention
 from ...rdf.iris import entity_key
 from ..doc_text import doc_text
 from ..gazetteer import Gazetteer, body_key, title_pattern
+from ..spanindex import SpanIndex
 from .persons import _cluster_persons, _rekey_name_fragments, _surname_mentions
 from .spans import Span, _strip_demonym, fold
 
@@ -125,13 +126,14 @@ def _leader_state(body: Span, spans: list[Span], demonyms: list[Span], persons: 
 
 def _demonym_spans(doc, gaz: Gazetteer, spans: list[Span]) -> list[Span]:
     out = []
+    named = SpanIndex(spans)
     for tok in doc:
         key = gaz.demonyms.get(tok.lower_)
         if not key or tok.lower_ in gaz.ambiguous_demonyms and tok.pos_ != "ADJ":
             continue
         if tok.text[:1].isupper() and not tok.is_sent_start:
             continue  # "Irlandés" as a surname, "Unidos" inside a name
-        if any(s.start <= tok.idx < s.end and s.type not in ("GovernmentBody", "Delegation") for s in spans):
+        if any(s.type not in ("GovernmentBody", "Delegation") for s in named.covering(tok.idx)):
             continue
         out.append(Span(tok.idx, tok.idx + len(tok.text), "Country", tok.text, "demonym", key))
     return out
