@@ -26,10 +26,26 @@ class EntityIndex:
     entities: dict[str, Entity]
     home_country: str | None
     demonym_mentions: list[Span] = field(default_factory=list)
+    # what later stages look up many times, built once (the mentions do not change)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def where(self) -> SpanIndex:
+        """The mentions by where they are in the text."""
+        if "where" not in self.memo:
+            self.memo["where"] = SpanIndex(self.mentions)
+        return self.memo["where"]
+
+    @property
+    def demonyms_where(self) -> SpanIndex:
+        """The demonym mentions by where they are in the text."""
+        if "demonyms_where" not in self.memo:
+            self.memo["demonyms_where"] = SpanIndex(self.demonym_mentions)
+        return self.memo["demonyms_where"]
 
     def at(self, start: int, end: int, types: tuple[str, ...] | None = None) -> list[Span]:
         """Mentions inside [start, end), outermost first."""
-        found = [m for m in self.mentions if start <= m.start and m.end <= end and (types is None or m.type in types)]
+        found = [m for m in self.where.inside(start, end) if types is None or m.type in types]
         return sorted(found, key=lambda m: (m.start, -m.end))
 
     def maximal(self, start: int, end: int) -> list[Span]:
