@@ -52,8 +52,9 @@ class IdentityStage:
         self._settle_statements()  # statements.py: drop those that carry other events, one per speaker
         self._sign_hostile()  # hostile.py: who acts against whom
         merged: list[Draft] = []
+        kin: dict[tuple[str, str], list[Draft]] = {}  # only drafts of one type and status are one event
         for d in sorted(self.drafts, key=lambda d: d.start):
-            twin = next((m for m in merged if _same_event(m, d)), None)
+            twin = next((m for m in kin.get((d.type, d.status), ()) if _same_event(m, d)), None)
             if twin:
                 for p in d.participants:
                     twin.add([p], "actor" if p in d.actors else "counterpart" if p in d.counterparts else "participant")
@@ -64,6 +65,7 @@ class IdentityStage:
                     twin.time = d.time  # words of its own beat a date inherited from a neighbour
                 continue
             merged.append(d)
+            kin.setdefault((d.type, d.status), []).append(d)
         self._date_from_context(merged)
         _inherit_dates(merged)
         _inherit_places(merged)

@@ -244,7 +244,8 @@ class ParticipantStage:
                 return agents
         # pro-drop: the last explicit subject before the verb (same or previous sentence)
         lo = self._prev_sentence_start(verb.sent.start)
-        for tok in reversed([t for t in self.subjects if lo <= t.i < verb.i]):
+        at = self._memo("subject_at", lambda: [t.i for t in self.subjects])
+        for tok in reversed(self.subjects[bisect_left(at, lo) : bisect_left(at, verb.i)]):
             agents = self.token_agents(tok)
             if agents:
                 return agents
