@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -121,7 +122,7 @@ def parse_many(nlp: Language, items: Iterable[tuple[str, object, T]], batch_size
         docs: list[Doc] = []
         try:
             for doc, last in nlp.pipe(feed(), as_tuples=True, disable=ours, batch_size=batch_size):
-                docs.append(doc)
+                docs.append(_lean(doc))
                 if last:
                     yield from _finished(nlp, docs, fed.popleft(), on_error)
                     docs = []
@@ -133,23 +134,32 @@ def parse_many(nlp: Language, items: Iterable[tuple[str, object, T]], batch_size
         while fed:
             item = fed.popleft()
             try:
-                docs = list(nlp.pipe(pieces(item[0], limit), disable=ours))
+                docs = [_lean(doc) for doc in nlp.pipe(pieces(item[0], limit), disable=ours)]
             except Exception as exc:
                 on_error(exc, item[2])
                 continue
             yield from _finished(nlp, docs, item, on_error)
 
 
+def _lean(doc: Doc) -> Doc:
+    """The Doc without the model's hidden vectors (96 floats a token, which no stage of
+    ours reads and Doc.from_docs would copy): a long text's memory is its tokens."""
+    doc.tensor = numpy.zeros((0,), dtype="float32")
+    return doc
+
+
 def _finished(nlp: Language, docs: list[Doc], item: tuple, on_error) -> Iterator[tuple[Doc, object]]:
+    """Our stages over the text's Docs; the pieces are let go before the Doc goes on."""
     text, published, context = item
-    if on_error is None:
-        yield _our_stages(nlp, docs, text, published), context
-        return
     try:
         doc = _our_stages(nlp, docs, text, published)
     except Exception as exc:
+        if on_error is None:
+            raise
         on_error(exc, context)
         return
+    finally:
+        docs.clear()
     yield doc, context
 
 
