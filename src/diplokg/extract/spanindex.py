@@ -9,9 +9,16 @@ the order they were added, so a first match is the same as the scan's.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 BUCKET = 64
+
+
+class Range(NamedTuple):
+    """A bare (start, end) pair, to index ranges that are not spans."""
+
+    start: int
+    end: int
 
 
 class SpanIndex:
@@ -52,3 +59,7 @@ class SpanIndex:
     def inside(self, start: int, end: int) -> list:
         """Spans with start <= s.start and s.end <= end."""
         return [s for s in self.starting(start, end) if s.end <= end]
+
+    def containing(self, start: int, end: int) -> list:
+        """Spans with s.start <= start and end <= s.end."""
+        return [s for s in self.starting(start - self._longest, start) if end <= s.end]

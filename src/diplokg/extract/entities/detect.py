@@ -12,7 +12,7 @@ from ..doc_text import doc_text
 from ..gazetteer import CAP_WORD, RULER_LABELS, Gazetteer, title_pattern
 from .metonyms import _metonyms
 from .noise import _common_word, _credit_zones, _noise
-from ..spanindex import SpanIndex
+from ..spanindex import Range, SpanIndex
 from .persons import _merge_split_names, _person_spans
 from .spans import (JOINT_WORDS, NAME_PARTICLES, NON_ENTITY_HEADS, NOT_NAMES, PLACE_NOUNS, ROMAN, Span, _ambiguous,
                     _strip_demonym)
@@ -31,7 +31,7 @@ def detect(doc, gaz: Gazetteer) -> list[Span]:
     spans += _capital_spans(text, gaz, spans)
     spans += _place_spans(doc, gaz, spans, titles)
     spans = _merge_split_names(spans, text, gaz)
-    zones = _credit_zones(text)
+    zones = SpanIndex(Range(a, b) for a, b in _credit_zones(text))
     spans = [s for s in spans if not _noise(s, zones)]
     persons = SpanIndex(s for s in spans if s.type == "Person")
     spans = [s for s in spans if not (s.source == "gazetteer" and _ambiguous(s, gaz)
