@@ -25,6 +25,7 @@ import unicodedata
 
 from ...lang import load_json
 from .draft import Draft
+from .draft_lookup import DraftBag, OtherEvents
 from .lexicon import (AGENT_TYPES, DEFINITE, NEGATION, NOUNS, PLURAL_ANAPHORS, SPECULATIVE, SUBJ, VERBS, _lemma,
                       _without_relatives)
 
@@ -330,13 +331,13 @@ class StatementStage:
         statements = [d for d in self.drafts if id(d) in ours]
         if not statements:
             return
-        others = _Others([d for d in self.drafts if d.type != "Statement"])
+        others = OtherEvents([d for d in self.drafts if d.type != "Statement"], STATE_ACTS)
         dropped = [d for d in statements if self._carries_other_event(d, scopes[d.trigger], others)]
-        drafts = _Bag(self.drafts)
+        drafts = DraftBag(self.drafts)
         for d in dropped:
             drafts.remove(d)
         # one Statement per speaker: the first statement that shares a voice with it
-        gone = _Bag(dropped)
+        gone = DraftBag(dropped)
         kept = [d for d in statements if not gone.holds(d)]
         first: list[Draft] = []
         voices: list[set[str]] = []  # of each statement in `first`, kept up to date
@@ -367,7 +368,7 @@ class StatementStage:
                 # a joint statement of two officials ("los cancilleres manifestaron"): their states speak
                 d.add([st for st in (self._state_of(p) for p in persons) if st], "actor")
 
-    def _carries_other_event(self, d: Draft, scope, others: _Others) -> bool:
+    def _carries_other_event(self, d: Draft, scope, others: OtherEvents) -> bool:
         """Is the statement the words of another event rather than news of its own?"""
         spec, said, quote_only, _ = scope
         speaker = self._voice(d)
@@ -472,53 +473,6 @@ class StatementStage:
             if any(c.lower_ in DEFINITE for c in t.children if c.dep_ == "det"):
                 return True
         return False
-
-
-class _Bag:
-    """A list of drafts that answers `in` and `remove` as the list would (the first equal
-    draft; Drafts compare by value) without comparing with every draft each time."""
-
-    def __init__(self, drafts: list[Draft]) -> None:
-        self.drafts = drafts
-        self.gone: set[int] = set()
-        self.alike: dict[tuple, list[int]] = {}  # equal drafts share these fields
-        for i, d in enumerate(drafts):
-            self.alike.setdefault(_shape(d), []).append(i)
-
-    def _first(self, d: Draft) -> int | None:
-        return next((i for i in self.alike.get(_shape(d), ()) if i not in self.gone
-                     and (self.drafts[i] is d or self.drafts[i] == d)), None)
-
-    def holds(self, d: Draft) -> bool:
-        return self._first(d) is not None
-
-    def remove(self, d: Draft) -> None:
-        i = self._first(d)
-        if i is None:
-            raise ValueError("list.remove(x): x not in list")
-        self.gone.add(i)
-
-    def rest(self) -> list[Draft]:
-        return [d for i, d in enumerate(self.drafts) if i not in self.gone]
-
-
-def _shape(d: Draft) -> tuple:
-    return d.type, d.trigger, d.head, d.start, d.end
-
-
-class _Others:
-    """The drafts of other events, as `_carries_other_event` asks about them for each
-    statement: by head token and sentence, and their triggers, actors and participants."""
-
-    def __init__(self, drafts: list[Draft]) -> None:
-        self.by_head: dict[int, list[Draft]] = {}
-        self.in_sentence: dict[int, list[Draft]] = {}
-        for o in drafts:
-            self.by_head.setdefault(o.head, []).append(o)
-            self.in_sentence.setdefault(o.sentence, []).append(o)
-        self.triggers = {o.trigger for o in drafts}
-        self.state_act_actors = {a for o in drafts if o.type in STATE_ACTS for a in o.actors}
-        self.participants = {p for o in drafts for p in o.participants}
 
 
 def _first_types(mentions) -> dict:
