@@ -93,8 +93,10 @@ def test_offsets_point_into_the_text_across_piece_boundaries(nlp, monkeypatch):
     assert any(e.evidence.start > len(text) // 2 for e in ex.events)
 
 
-def test_an_article_the_extraction_fails_on_is_one_line_and_the_run_goes_on(tmp_path, capsys, monkeypatch):
-    """A fault of our own stages on one article (injected: no known text triggers one)."""
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_article_the_extraction_fails_on_is_one_line_and_the_run_goes_on(tmp_path, capsys, monkeypatch, jobs):
+    """A fault of our own stages on one article (injected: no known text triggers one), in
+    this process or in a forked worker (--jobs 2)."""
     from diplokg.extract import entities as entities_stage
 
     resolve = entities_stage.resolve
@@ -111,7 +113,7 @@ def test_an_article_the_extraction_fails_on_is_one_line_and_the_run_goes_on(tmp_
     (folder / "b.txt").write_text("El embajador Íñigo Zurbarán Ferrer llegó a Asunción.\n")
     (folder / "c.txt").write_text("El ministro Bruno Quintanilla Ortuño se reunió en Quito con su par.\n")
     store_dir = tmp_path / "store"
-    assert main(["ingest", str(folder), "--store", str(store_dir)]) == 2
+    assert main(["ingest", str(folder), "--store", str(store_dir), "--jobs", jobs]) == 2
     out, err = capsys.readouterr()
     assert err == (f"diplokg: {folder / 'b.txt'}: article 'b': extraction failed "
                    "(IndexError: list index out of range); not stored\n")
