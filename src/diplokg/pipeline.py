@@ -78,7 +78,10 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
         on_error(err)
 
     isolate = failed if on_error else None
-    extractions = extract_many(pending(), on_error=isolate) if jobs <= 1 else _extract_parallel(pending(), jobs, isolate)
+    if jobs > 1:
+        extractions = _extract_parallel(pending(), jobs, isolate)
+    else:  # `on_error` only when asked for: tests and benchmarks stand in their own extract_many
+        extractions = extract_many(pending(), on_error=isolate) if isolate else extract_many(pending())
     def stored(article: Article) -> Callable[[str], None]:
         def done(outcome: str) -> None:
             getattr(report, outcome).append(article.id)
