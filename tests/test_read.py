@@ -493,8 +493,8 @@ def codecs_bom_utf16() -> bytes:
 
 def test_size_limit_default_message(tmp_path):
     path = write(tmp_path / "huge.txt", "palabra " * 300_000)  # 2.4 MB
-    err = input_error(path, "article is 2.4 MB; the limit is 2 MB (DIPLOKG_MAX_ARTICLE_BYTES)")
-    assert str(err) == f"{path}: article is 2.4 MB; the limit is 2 MB (DIPLOKG_MAX_ARTICLE_BYTES)"
+    err = input_error(path, "article is 2.4 MB; the limit is 1 MB (DIPLOKG_MAX_ARTICLE_BYTES)")
+    assert str(err) == f"{path}: article is 2.4 MB; the limit is 1 MB (DIPLOKG_MAX_ARTICLE_BYTES)"
 
 
 def test_size_limit_from_environment(tmp_path, monkeypatch):

@@ -13,6 +13,13 @@ class InputError(DiplokgError):
     exit_code = 2
 
 
+class ExtractionError(InputError):
+    """The NLP failed on one article (the message names it and the cause); ingest skips
+    that article and stores the others."""
+
+    article_id: str | None = None
+
+
 class StoreError(DiplokgError):
     """The store cannot be opened, read or written."""
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from .errors import ExtractionError
 from .interrupts import deferred
 from .model import Article, Event, Extraction
 from .rdf import iris
@@ -30,13 +31,16 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # the extraction failed: not stored
 
     @property
     def total(self) -> int:
-        return len(self.added) + len(self.replaced) + len(self.unchanged)
+        return len(self.added) + len(self.replaced) + len(self.unchanged) + len(self.failed)
 
     def summary(self) -> str:
-        return f"{self.total} article(s): {len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged"
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        return (f"{self.total} article(s): {len(self.added)} added, {len(self.replaced)} replaced, "
+                f"{len(self.unchanged)} unchanged{failed}")
 
 
 def ensure_ontology(store: Store) -> None:
@@ -48,9 +52,13 @@ def ensure_ontology(store: Store) -> None:
 
 def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAULT_BASE,
            on_article: Callable[[Article, str], None] | None = None, jobs: int = 1,
-           report: IngestReport | None = None) -> IngestReport:
+           report: IngestReport | None = None,
+           on_error: Callable[[ExtractionError], None] | None = None) -> IngestReport:
     """Extract and store each article; returns what happened to each (in `report`, when
     given, which then also says it when a signal stops the ingest: see interrupts.py).
+
+    With `on_error`, an article the extraction fails on is handed to it (one line naming
+    the article) and counted as failed, and the run goes on; without, the error ends it.
 
     With `jobs` > 1, worker processes run the NLP (the costly part) on batches while this
     process alone maps and writes, in input order. The store's `article_writer` decides
@@ -70,7 +78,15 @@ def ingest(articles: Iterable[Article], store: Store, *, base: str = iris.DEFAUL
                 continue
             yield article
 
-    extractions = extract_many(pending()) if jobs <= 1 else _extract_parallel(pending(), jobs)
+    def failed(err: ExtractionError) -> None:
+        report.failed.append(err.article_id)
+        on_error(err)
+
+    isolate = failed if on_error else None
+    if jobs > 1:
+        extractions = _extract_parallel(pending(), jobs, isolate)
+    else:  # `on_error` only when asked for: tests and benchmarks stand in their own extract_many
+        extractions = extract_many(pending(), on_error=isolate) if isolate else extract_many(pending())
     def stored(article: Article) -> Callable[[str], None]:
         def done(outcome: str) -> None:
             getattr(report, outcome).append(article.id)
@@ -125,10 +141,13 @@ def _fewer_collections():
         gc.unfreeze()
 
 
-def _extract_batch(articles: list[Article]) -> list[Extraction]:
+def _extract_batch(articles: list[Article], isolate: bool) -> list[Extraction | ExtractionError]:
     from .extract import extract_many
 
-    return list(extract_many(articles))
+    out: list[Extraction | ExtractionError] = []
+    for extraction in extract_many(articles, on_error=out.append if isolate else None):
+        out.append(extraction)
+    return out
 
 
 def _worker_signals() -> None:
@@ -139,7 +158,8 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ahead: int = 2) -> Iterator[Extraction]:
+def _extract_parallel(articles: Iterable[Article], jobs: int, on_error: Callable[[ExtractionError], None] | None = None,
+                      batch: int = 8, ahead: int = 2) -> Iterator[Extraction]:
     """Extractions in input order from `jobs` forked worker processes.
 
     A sliding window of `ahead` batches per worker is in flight: while this process maps
@@ -161,7 +181,7 @@ def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ah
         def submit() -> bool:
             chunk = list(itertools.islice(iterator, batch))
             if chunk:
-                in_flight.append(pool.apply_async(_extract_batch, (chunk,)))
+                in_flight.append(pool.apply_async(_extract_batch, (chunk, on_error is not None)))
             return bool(chunk)
 
         for _ in range(jobs * ahead):
@@ -170,7 +190,11 @@ def _extract_parallel(articles: Iterable[Article], jobs: int, batch: int = 8, ah
         while in_flight:
             done = in_flight.popleft().get()
             submit()
-            yield from done
+            for item in done:
+                if isinstance(item, ExtractionError):
+                    on_error(item)
+                else:
+                    yield item
 
 
 def same_labels(extraction: Extraction, store: Store, written: dict[str, str],

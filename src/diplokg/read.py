@@ -21,8 +21,9 @@ more than 5% control characters is refused as binary content.
 
 Refused, each with a one-line InputError naming the file (and line) and the reason: empty or
 whitespace-only articles, binary content, a byte-order mark over invalid text, articles larger
-than `DIPLOKG_MAX_ARTICLE_BYTES` (default 2 MB of UTF-8 text; at most 8 times that is read for
-one article, so a huge file is refused unread), articles declared or detected to be in another
+than `DIPLOKG_MAX_ARTICLE_BYTES` (default 1 MB of UTF-8 text, what ingests within a minute on
+two shared cores: bench/long_article.py; at most 8 times that is read for one article, so a
+huge file is refused unread), articles declared or detected to be in another
 language than Spanish (see language.py), bad metadata (a `published` that is no ISO date or
 falls outside the years 1000-2999, a `url` that is not absolute, a JSON field of the wrong type).
 
@@ -53,7 +54,7 @@ META_KEYS = ("id", "title", "published", "url", "language")
 _CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)  # a line that is only `---`
 
 LIMIT_ENV = "DIPLOKG_MAX_ARTICLE_BYTES"
-DEFAULT_MAX_ARTICLE_BYTES = 2_000_000
+DEFAULT_MAX_ARTICLE_BYTES = 1_000_000
 # At most this many times the text limit is read for one article (HTML markup, UTF-32).
 RAW_FACTOR = 8
 # Single-byte encodings still found on older Spanish-language sites; charset-normalizer

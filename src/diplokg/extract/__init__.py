@@ -8,8 +8,10 @@ dataclasses (diplokg.model); no spaCy object leaves this package.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 
+from ..errors import ExtractionError
 from ..model import Article, Entity, Extraction
 from ..nlp import load_nlp
 from .components import parse, parse_many
@@ -21,12 +23,34 @@ def extract(article: Article, nlp=None) -> Extraction:
     return extraction_from_doc(article, parse(nlp, article.text, article.published_iso))
 
 
-def extract_many(articles: Iterable[Article], nlp=None) -> Iterator[Extraction]:
+def extract_many(articles: Iterable[Article], nlp=None,
+                 on_error: Callable[[ExtractionError], None] | None = None) -> Iterator[Extraction]:
     """Extract a stream of articles in order; only the model's current batch of paragraphs
-    is held at a time."""
+    is held at a time. With `on_error`, an article the extraction fails on is handed to it
+    as an ExtractionError and skipped, instead of ending the stream."""
     nlp = nlp or load_nlp()
-    for doc, article in parse_many(nlp, ((a.text, a.published_iso, a) for a in articles)):
-        yield extraction_from_doc(article, doc)
+    failed = None if on_error is None else (lambda exc, article: on_error(extraction_error(article, exc)))
+    for doc, article in parse_many(nlp, ((a.text, a.published_iso, a) for a in articles), on_error=failed):
+        if on_error is None:
+            yield extraction_from_doc(article, doc)
+            continue
+        try:
+            extraction = extraction_from_doc(article, doc)
+        except Exception as exc:
+            on_error(extraction_error(article, exc))
+            continue
+        yield extraction
+
+
+def extraction_error(article: Article, exc: Exception) -> ExtractionError:
+    """One line naming the article and the cause; the traceback goes to the debug log."""
+    logging.getLogger("diplokg").debug("extraction of %s failed", article.id, exc_info=exc)
+    cause = " ".join(f"{type(exc).__name__}: {exc}".split())
+    cause = cause if len(cause) <= 200 else cause[:199] + "…"
+    where = f"{article.source}: article {article.id!r}" if article.source else f"article {article.id!r}"
+    error = ExtractionError(f"{where}: extraction failed ({cause}); not stored")
+    error.article_id = article.id
+    return error
 
 
 def extraction_from_doc(article: Article, doc) -> Extraction:

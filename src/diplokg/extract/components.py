@@ -1,7 +1,8 @@
 """diplokg's own spaCy components, run after the model's NER and our entity ruler.
 
 `parse` runs the model paragraph by paragraph (the small parser otherwise hangs the first
-word of a paragraph on the line break before it) and then our stages on the whole text.
+word of a paragraph on the line break before it; a very long one in pieces) and then our
+stages on the whole text.
 
 Each stage stores its plain-data result on the Doc (`doc._.diplokg[stage]`), so a Doc that
 leaves the pipeline carries everything `extract` needs. The publication date, needed to
@@ -11,10 +12,11 @@ resolve relative dates, travels in `doc.user_data["published"]` (with its precis
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -24,6 +26,7 @@ from . import positions as positions_stage
 from .doc_text import doc_text
 from .events import extract_events
 from .gazetteer import load_gazetteer
+from .pieces import paragraphs, piece_chars, pieces  # noqa: F401 (paragraphs: for bench/)
 from .quantities import find_quantities
 from .timex import find_time_expressions
 
@@ -80,40 +83,84 @@ def quantities_component(doc: Doc) -> Doc:
     return doc
 
 
-_PARAGRAPH = re.compile(r".*?(?:\n+|$)", re.S)
-
-
-def paragraphs(text: str) -> list[str]:
-    """The text cut after each run of line breaks; the pieces join back to the text exactly."""
-    return [p for p in _PARAGRAPH.findall(text) if p]
-
-
 def parse(nlp: Language, text: str, published=None) -> Doc:
     """The model over each paragraph, one Doc for the whole text, then our stages."""
     return next(parse_many(nlp, [(text, published, None)]))[0]
 
 
-def parse_many(nlp: Language, items: Iterable[tuple[str, object, T]], batch_size: int | None = None) -> Iterator[tuple[Doc, T]]:
+def parse_many(nlp: Language, items: Iterable[tuple[str, object, T]], batch_size: int | None = None,
+               on_error: Callable[[Exception, T], None] | None = None) -> Iterator[tuple[Doc, T]]:
     """`parse` over a stream of (text, publication date, context) triples, in order; the
     context (the article, say) comes back with its Doc.
 
     The model's batches mix paragraphs of consecutive texts, as a plain `nlp.pipe` over the
     corpus would (one short article a batch leaves the model's matrix products small);
-    nlp.pipe reads its input lazily, so only a batch of paragraphs is held at a time."""
+    nlp.pipe reads its input lazily, so only a batch of paragraphs is held at a time. A long
+    paragraph is read in pieces (extract/pieces.py). With `on_error`, a text the model or
+    our stages fail on is handed to it with its error and skipped, and the others go on."""
     ours = [name for name in STAGES if name in nlp.pipe_names]
+    limit = piece_chars(nlp.max_length)
+    items = iter(items)
+    while True:
+        fed: deque = deque()  # the texts given to the model and not yet out, in order
+        upstream: list[BaseException] = []
 
-    def pieces():
-        for text, published, context in items:
-            parts = paragraphs(text) or [text]
-            for i, part in enumerate(parts):
-                yield part, (i == len(parts) - 1, text, published, context)
+        def feed():
+            while True:
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
+                except BaseException as exc:  # the input's own error is not a text's
+                    upstream.append(exc)
+                    raise
+                fed.append(item)
+                parts = pieces(item[0], limit)
+                for i, part in enumerate(parts):
+                    yield part, i == len(parts) - 1
 
-    docs: list[Doc] = []
-    for doc, (last, text, published, context) in nlp.pipe(pieces(), as_tuples=True, disable=ours, batch_size=batch_size):
-        docs.append(doc)
-        if last:
-            yield _our_stages(nlp, docs, text, published), context
-            docs = []
+        docs: list[Doc] = []
+        try:
+            for doc, last in nlp.pipe(feed(), as_tuples=True, disable=ours, batch_size=batch_size):
+                docs.append(_lean(doc))
+                if last:
+                    yield from _finished(nlp, docs, fed.popleft(), on_error)
+                    docs = []
+            return
+        except Exception:
+            if upstream or on_error is None:
+                raise
+        # The model failed on a text of its batch: each of them alone, then the rest anew.
+        while fed:
+            item = fed.popleft()
+            try:
+                docs = [_lean(doc) for doc in nlp.pipe(pieces(item[0], limit), disable=ours)]
+            except Exception as exc:
+                on_error(exc, item[2])
+                continue
+            yield from _finished(nlp, docs, item, on_error)
+
+
+def _lean(doc: Doc) -> Doc:
+    """The Doc without the model's hidden vectors (96 floats a token, which no stage of
+    ours reads and Doc.from_docs would copy): a long text's memory is its tokens."""
+    doc.tensor = numpy.zeros((0,), dtype="float32")
+    return doc
+
+
+def _finished(nlp: Language, docs: list[Doc], item: tuple, on_error) -> Iterator[tuple[Doc, object]]:
+    """Our stages over the text's Docs; the pieces are let go before the Doc goes on."""
+    text, published, context = item
+    try:
+        doc = _our_stages(nlp, docs, text, published)
+    except Exception as exc:
+        if on_error is None:
+            raise
+        on_error(exc, context)
+        return
+    finally:
+        docs.clear()
+    yield doc, context
 
 
 def _our_stages(nlp: Language, docs: list[Doc], text: str, published) -> Doc:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from ..lang import load_json
 from ..model import TimeExpr, iso_at
 from .alternation import alternation
+from .spanindex import SpanIndex
 
 _T = load_json("time.json")
 MONTHS: dict[str, int] = _T["months"]
@@ -103,24 +104,24 @@ PATTERNS_BY_KIND = dict(PATTERNS)
 
 def find_time_expressions(text: str) -> list[TimeExpr]:
     """Every time expression in `text`, unresolved (value None), in text order."""
-    taken: list[tuple[int, int]] = []
     found: list[TimeExpr] = []
+    taken = SpanIndex()  # what earlier patterns found, by where it is
     for _kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
             start, end = m.span()
-            if any(start < e and s < end for s, e in taken):
+            if taken.overlapping(start, end):
                 continue
             if _kind == "weekday" and not (m.group("this") or m.group(0)[:2].lower() in ("el", "la", "de") or m.group("rel")):
                 # A bare weekday word with no article is rarely a date ("de lunes a viernes").
                 continue
-            if _kind == "deictic" and m.group("w").lower() == "mañana" and _morning(text[:start]):
+            if _kind == "deictic" and m.group("w").lower() == "mañana" and _morning(text[max(0, start - 40) : start]):
                 continue  # "una calurosa mañana": the morning, not tomorrow
             groups = m.groupdict()
             dateline = _kind == "daymonth" and groups["d"].isdigit()  # "Viernes 19 abril 2024."
             if not dateline and any(groups.get(g) and not groups[g].islower() for g in ("m", "wd")):
                 continue  # Spanish writes months and weekdays in lower case: "Julio César" is a name
-            taken.append((start, end))
             found.append(TimeExpr(text=text[start:end], start=start, end=end))
+            taken.add(found[-1])
     return sorted(found, key=lambda t: t.start)
 
 

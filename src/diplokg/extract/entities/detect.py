@@ -12,6 +12,7 @@ from ..doc_text import doc_text
 from ..gazetteer import CAP_WORD, RULER_LABELS, Gazetteer, title_pattern
 from .metonyms import _metonyms
 from .noise import _common_word, _credit_zones, _noise
+from ..spanindex import Range, SpanIndex
 from .persons import _merge_split_names, _person_spans
 from .spans import (JOINT_WORDS, NAME_PARTICLES, NON_ENTITY_HEADS, NOT_NAMES, PLACE_NOUNS, ROMAN, Span, _ambiguous,
                     _strip_demonym)
@@ -30,10 +31,11 @@ def detect(doc, gaz: Gazetteer) -> list[Span]:
     spans += _capital_spans(text, gaz, spans)
     spans += _place_spans(doc, gaz, spans, titles)
     spans = _merge_split_names(spans, text, gaz)
-    zones = _credit_zones(text)
+    zones = SpanIndex(Range(a, b) for a, b in _credit_zones(text))
     spans = [s for s in spans if not _noise(s, zones)]
-    persons = [s for s in spans if s.type == "Person"]
-    spans = [s for s in spans if not (s.source == "gazetteer" and _ambiguous(s, gaz) and any(p.contains(s) for p in persons))]
+    persons = SpanIndex(s for s in spans if s.type == "Person")
+    spans = [s for s in spans if not (s.source == "gazetteer" and _ambiguous(s, gaz)
+                                      and any(p.contains(s) for p in persons.overlapping(s.start, s.end)))]
     _metonyms(doc, spans, gaz)
     return sorted(spans, key=lambda s: (s.start, -s.end))
 
@@ -42,9 +44,10 @@ def _place_noun_spans(text: str, taken: list[Span]) -> list[Span]:
     """'la comunidad fronteriza de Jimaní', 'el municipio de San Pedro': a place by its noun."""
     nouns = alternation(PLACE_NOUNS)
     out = []
+    near = SpanIndex(taken)
     for m in re.finditer(rf"\b(?:{nouns})(?:[ ][a-záéíóúñü]+)?[ ](?:de|del)[ ](?P<name>{CAP_WORD}(?:[ ](?:de[ ]|del[ ])?{CAP_WORD})*)", text):
         start, end = m.span("name")
-        if any(t.start < end and start < t.end for t in taken):
+        if near.overlapping(start, end):
             continue
         if m.group("name").split()[0] in NOT_NAMES:
             continue
@@ -114,6 +117,7 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
     demonyms = alternation(gaz.demonyms)
     pattern = re.compile(rf"\b(?P<head>{heads})(?P<comp>{complement})(?:[ ](?P<dem>{demonyms})\b)?")
     out = []
+    near = SpanIndex(taken)
     for m in pattern.finditer(text):
         start, end = m.span()
         head = m.group("head")
@@ -129,7 +133,7 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
             continue  # a bare "Gobierno" or "Ministerio" is not a name
         if head[0].islower() and not dem and not re.search(r"\b(?:de|del)\s", comp) and not (bare_ok and " " in head):
             continue  # "su embajada en Quito": a common noun, unless it says whose
-        if any(g.type == "InternationalOrganization" and start < g.start and g.end <= end for g in taken):
+        if any(g.type == "InternationalOrganization" and start < g.start for g in near.inside(start, end)):
             continue  # "jefes de Estado y de Gobierno de la UE": no state's body
         if head.split()[0].endswith("s") and head.split()[0].lower() != "fuerzas":
             continue  # "los gobiernos de Chile y Perú", "los ministerios de ...": several bodies, no one name
@@ -137,16 +141,16 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
         # Keep a gazetteer country at the end inside the name, and note it as the body's state.
         country = gaz.demonyms.get(dem.lower()) if dem else None
         core = surface
-        for g in taken:
-            if g.type == "Country" and start <= g.start and g.end == end:
+        for g in near.inside(start, end):
+            if g.type == "Country" and g.end == end:
                 tail = text[start : g.start].rstrip()
                 tail_m = re.search(r"\s+(?:de|del|de\s+la)$", tail)
                 if tail_m:
                     country = g.key
                     core = text[start : start + tail_m.start()]
-        if any(g.start <= start and end <= g.end and g.type != "Country" for g in taken):
+        if any(g.start <= start and end <= g.end and g.type != "Country" for g in near.overlapping(start, end)):
             continue  # inside a gazetteer name
-        if any(g.start <= start < g.end and g.type == "InternationalOrganization" for g in taken):
+        if any(g.type == "InternationalOrganization" for g in near.covering(start)):
             continue  # "Consejo de Seguridad de la ONU y Chile": the organ, then a list
         function = gaz.body_functions.get(re.sub(r"\s+", " ", _strip_demonym(core, gaz).lower()))
         span = Span(start, end, "GovernmentBody", surface, "body-pattern", None, country, function)
@@ -162,7 +166,7 @@ def _body_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Span]:
         if country is None and function is None and gaz.body_functions.get(head.lower()) == "government":
             # "el Gobierno de Pedro Sánchez", "el régimen de Ortega": a leader's government.
             name_m = re.fullmatch(rf"[ ](?:de|del)[ ](?P<name>{CAP_WORD}(?:[ ](?:de|del|de[ ]la)?[ ]?{CAP_WORD})*)", comp)
-            if name_m and not any(g.start <= start + len(head) + name_m.start("name") < g.end for g in taken) \
+            if name_m and not near.covering(start + len(head) + name_m.start("name")) \
                     and name_m.group("name").split()[0] not in NOT_NAMES:
                 n0 = m.start("comp") + name_m.start("name")
                 span.function = "government"
@@ -177,6 +181,7 @@ def _acronym_org_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Spa
     conn = r"(?:de|del|de\s+la|de\s+las|de\s+los|para\s+la|para\s+el|para|y|e|el|la|en)"
     pattern = re.compile(rf"(?P<name>{CAP_WORD}\.?(?:[ ](?:{conn}[ ])?{CAP_WORD}\.?)+)[ ]\((?P<acr>[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑ]{{1,9}})\)")
     out = []
+    near = SpanIndex(taken)
     for m in pattern.finditer(text):
         start, end = m.span("name")
         words = m.group("name").split()
@@ -187,11 +192,11 @@ def _acronym_org_spans(text: str, gaz: Gazetteer, taken: list[Span]) -> list[Spa
         if len(words) < 2 or words[0] in NON_ENTITY_HEADS or ROMAN.match(words[0]):
             continue  # "I Reunión de Alto Nivel (RAN)": a meeting, not an organization
         name = text[start:end]
-        if any(s.overlaps(Span(start, end, "", "", "")) and not (start <= s.start and s.end <= end) for s in taken):
+        if any(not (start <= s.start and s.end <= end) for s in near.overlapping(start, end)):
             continue
         if gaz.by_surface.get(m.group("acr")) or gaz.by_surface.get(name):
             continue  # the gazetteer already knows it
-        if any(s.start == start and s.type != "Country" for s in taken):
+        if any(s.type != "Country" for s in near.starting(start, start)):
             continue  # a body by pattern already holds it
         head = words[0]
         company = re.search(r"\b(?:S\.A\.|S\.L\.|S\.A\.C\.|Ltda\.?|Inc\.?|Corp\.?|S\.R\.L\.|GmbH|LLC)$", name)
@@ -276,6 +281,7 @@ def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> 
     text = doc_text(doc)
     out = []
     heads = alternation(gaz.place_heads)
+    near, near_titles = SpanIndex(taken), SpanIndex(titles)
     for ent in doc.ents:
         if ent.label_ != "LOC":
             continue
@@ -297,14 +303,15 @@ def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> 
         end = start + len(surface)
         known = gaz.entry(gaz.by_surface.get(surface))
         if known is not None and surface not in known.ambiguous:
-            if not any(Span(start, end, "", "", "").overlaps(t) for t in taken + out):
+            if not near.overlapping(start, end):
                 out.append(Span(start, end, known.type, surface, "gazetteer", known.key, known.country, known.function))
+                near.add(out[-1])
             continue
         content = [t for t in toks if t.lower_ not in NAME_PARTICLES]
         if toks[0].text in NON_ENTITY_HEADS or ROMAN.match(toks[0].text) or all(_common_word(t) for t in content):
             continue  # "Visita Oficial", "Cooperación", "Continuamos"
         cand = Span(start, end, "Place", text[start:end], "ner")
-        if any(cand.overlaps(t) for t in taken + out + titles):
+        if near.overlapping(cand.start, cand.end) or near_titles.overlapping(cand.start, cand.end):
             continue
         if any(t.lower_ in gaz.title_by_form or t.text in gaz.body_heads for t in toks):
             continue
@@ -314,4 +321,5 @@ def _place_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) -> 
             cand = Span(start - (len(before) - hm.start()), end, "Place", "", "ner")
             cand.text = text[cand.start : cand.end]
         out.append(cand)
+        near.add(cand)
     return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ...lang import load_json
 from ..doc_text import doc_text, token_at_char
 from ..gazetteer import Gazetteer
+from ..spanindex import Range, SpanIndex
 from .noise import dateline_spans
 from .spans import Span, fold
 
@@ -53,12 +54,12 @@ def _metonyms(doc, spans: list[Span], gaz: Gazetteer) -> None:
     Blanca anunció' -> the US government; 'recibido en la Casa Blanca' -> the building)."""
     by_char = token_at_char(doc)
     country_of_capital = {v: k for k, v in gaz.capitals.items()}
-    filed_at = dateline_spans(doc_text(doc))
+    filed_at = SpanIndex(Range(a, b) for a, b in dateline_spans(doc_text(doc)))
 
     for s in spans:
         if s.source != "gazetteer" or not s.key:
             continue
-        if any(a <= s.start and s.end <= b for a, b in filed_at):
+        if filed_at.containing(s.start, s.end):
             continue  # the dateline's city is where the story was filed, not its state acting
         if s.type == "Place" and s.key in country_of_capital:
             if _role(doc, by_char, s.start) == "actor":

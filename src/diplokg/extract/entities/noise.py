@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from ..alternation import alternation
 from ..gazetteer import CAP_WORD
+from ..spanindex import SpanIndex
 from .spans import _NOISE, GEOGRAPHIC_WORDS, GIVEN_NAMES, Span
 
 
@@ -67,5 +68,6 @@ def dateline_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(pattern, text, re.M)]
 
 
-def _noise(s: Span, zones: list[tuple[int, int]]) -> bool:
-    return s.source in ("ner", "acronym") and any(a <= s.start and s.end <= b for a, b in zones)
+def _noise(s: Span, zones: SpanIndex) -> bool:
+    """A name the model found inside a credit or byline zone (`_credit_zones`)."""
+    return s.source in ("ner", "acronym") and bool(zones.containing(s.start, s.end))

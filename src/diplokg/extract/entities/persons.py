@@ -10,6 +10,7 @@ import re
 from ...rdf.iris import entity_key
 from ..doc_text import doc_text, token_at_char
 from ..gazetteer import CAP_WORD, RULER_LABELS, Gazetteer
+from ..spanindex import SpanIndex
 from .noise import _common_word
 from .spans import GIVEN_NAMES, NAME_PARTICLES, NON_ENTITY_HEADS, NOT_NAMES, ROMAN, Span, _ambiguous, fold
 
@@ -21,20 +22,37 @@ def _merge_split_names(spans: list[Span], text: str, gaz: Gazetteer) -> list[Spa
     the rest of that name."""
     persons = [s for s in spans if s.type == "Person"]
     drop: set[int] = set()
+    # The spans that can touch a name, by where they start and end (in list order: each
+    # name looks at them in the order of the list, as its end moves on).
+    by_start: dict[int, list[tuple[int, Span]]] = {}
+    by_end: dict[int, list[tuple[int, Span]]] = {}
+    for i, s in enumerate(spans):
+        if s.type in ("Place", "Country") and " " not in s.text and s.text[:1].isupper():
+            by_start.setdefault(s.start, []).append((i, s))
+            by_end.setdefault(s.end, []).append((i, s))
     for p in persons:
-        for s in spans:
-            if s.type not in ("Place", "Country") or id(s) in drop or " " in s.text or not s.text[:1].isupper():
-                continue
-            entry = gaz.entry(s.key)
-            ambiguous = s.source != "gazetteer" or (entry is not None and s.text in entry.ambiguous)
-            if s.type == "Country" and not ambiguous:
-                continue  # "Chile Gabriel Boric" is a state and a name
-            if s.start == p.end + 1 and text[p.end] == " ":
-                p.end, p.text = s.end, text[p.start : s.end]
-                drop.add(id(s))
-            elif s.end == p.start - 1 and text[s.end] == " " and ambiguous:
-                p.start, p.text = s.start, text[s.start : p.end]  # "Mauricio Lemus Arce"
-                drop.add(id(s))
+        seen = -1
+        while True:
+            cands = sorted([c for c in [*by_start.get(p.end + 1, ()), *by_end.get(p.start - 1, ())] if c[0] > seen],
+                           key=lambda c: c[0])
+            for i, s in cands:
+                seen = i
+                if id(s) in drop:
+                    continue
+                entry = gaz.entry(s.key)
+                ambiguous = s.source != "gazetteer" or (entry is not None and s.text in entry.ambiguous)
+                if s.type == "Country" and not ambiguous:
+                    continue  # "Chile Gabriel Boric" is a state and a name
+                if s.start == p.end + 1 and text[p.end] == " ":
+                    p.end, p.text = s.end, text[p.start : s.end]
+                    drop.add(id(s))
+                    break
+                elif s.end == p.start - 1 and text[s.end] == " " and ambiguous:
+                    p.start, p.text = s.start, text[s.start : p.end]  # "Mauricio Lemus Arce"
+                    drop.add(id(s))
+                    break
+            else:
+                break
     return [s for s in spans if id(s) not in drop]
 
 
@@ -105,6 +123,7 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
         if start < e:
             split.append((start, e))
     out: list[Span] = []
+    near_titles, near_taken = SpanIndex(titles), SpanIndex(taken)
     for s, e in split:
         toks = list(doc[s:e])
         # trim non-name tokens at the edges
@@ -133,10 +152,10 @@ def _person_spans(doc, gaz: Gazetteer, taken: list[Span], titles: list[Span]) ->
             first = doc[first.i - 1]  # "De Zela": a capitalised particle opens the surname
         start, end = first.idx, toks[-1].idx + len(toks[-1].text)
         cand = Span(start, end, "Person", text[start:end], "ner")
-        if any(cand.overlaps(t) for t in titles):
+        if near_titles.overlapping(cand.start, cand.end):
             continue  # "Relaciones Exteriores" inside a title is nobody's name
-        if any(cand.overlaps(t) for t in taken):
-            clash = [t for t in taken if cand.overlaps(t)]
+        clash = near_taken.overlapping(cand.start, cand.end)
+        if clash:
             if any((t.source != "gazetteer" or t.type != "Place") and not (t.source == "gazetteer" and _ambiguous(t, gaz)
                                                                           and cand.contains(t)) for t in clash):
                 continue
@@ -174,10 +193,11 @@ def _surname_mentions(doc, spans: list[Span], persons: dict[tuple[int, int], str
                 if t not in NAME_PARTICLES:
                     owners.setdefault(t, set()).add(key)
     out = []
+    named = SpanIndex(spans)
     for tok in doc:
         if not tok.text[:1].isupper() or tok.text in NOT_NAMES or len(tok.text) < 3:
             continue
-        if any(s.start <= tok.idx < s.end for s in spans):
+        if named.covering(tok.idx):
             continue
         keys = owners.get(fold(tok.text))
         if keys and len(keys) == 1:
@@ -193,11 +213,15 @@ def _rekey_name_fragments(spans: list[Span], persons: dict[tuple[int, int], str]
         key = persons.get((s.start, s.end))
         if key and len(_name_tokens(s.text)) >= 2:
             full.setdefault(key, _name_tokens(s.text))
+    parts: dict[tuple[str, ...], set[str]] = {}  # every run of words of a full name -> its keys
+    for k, f in full.items():
+        for run in _runs(f):
+            parts.setdefault(run, set()).add(k)
     for s in spans:
         if s.type != "Place" or s.source == "gazetteer" and " " in s.text:
             continue
         toks = _name_tokens(s.text)
-        owners = {k for k, f in full.items() if _is_sub(toks, f)}
+        owners = set(parts.get(tuple(toks), ())) if toks else set(full)
         if len(owners) == 1:
             s.type, s.key, s.country, s.source = "Person", owners.pop(), None, "name-fragment"
 
@@ -209,24 +233,24 @@ def _name_tokens(name: str) -> list[str]:
 def _cluster_persons(spans: list[Span]) -> dict[tuple[int, int], str]:
     """Full names get keys; shorter references join the full name they are part of."""
     ordered = sorted(spans, key=lambda s: -len(_name_tokens(s.text)))
-    clusters: list[tuple[list[str], str]] = []
+    first_key: str | None = None
+    first_with: dict[tuple[str, ...], str] = {}  # a run of words -> the key of the first cluster with it
     keys: dict[tuple[int, int], str] = {}
     for s in ordered:
         toks = [t for t in _name_tokens(s.text)]
-        match = None
-        for full, key in clusters:
-            if _is_sub(toks, full):
-                match = key
-                break
+        match = first_with.get(tuple(toks)) if toks else first_key
         if match is None:
             if len([t for t in fold(s.text).split() if t not in NAME_PARTICLES]) < 2:
                 continue  # a lone surname ("Claver-Carone" too) that names nobody else in the article
             match = entity_key("Person", s.text)
-            clusters.append((toks, match))
+            first_key = first_key or match
+            for run in _runs(toks):
+                first_with.setdefault(run, match)
         keys[(s.start, s.end)] = match
     return keys
 
 
-def _is_sub(short: list[str], full: list[str]) -> bool:
-    n = len(short)
-    return any(full[i : i + n] == short for i in range(len(full) - n + 1))
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    """Every run of consecutive words of a name: a shorter name is part of a full one when
+    it is one of the full name's runs (looked up at once, not compared with every name)."""
+    return {tuple(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}

@@ -14,6 +14,7 @@ from ...names import clean, person_name
 from ...rdf.iris import entity_key
 from ..doc_text import doc_text
 from ..gazetteer import Gazetteer, body_key, title_pattern
+from ..spanindex import SpanIndex
 from .persons import _cluster_persons, _rekey_name_fragments, _surname_mentions
 from .spans import Span, _strip_demonym, fold
 
@@ -26,10 +27,26 @@ class EntityIndex:
     entities: dict[str, Entity]
     home_country: str | None
     demonym_mentions: list[Span] = field(default_factory=list)
+    # what later stages look up many times, built once (the mentions do not change)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def where(self) -> SpanIndex:
+        """The mentions by where they are in the text."""
+        if "where" not in self.memo:
+            self.memo["where"] = SpanIndex(self.mentions)
+        return self.memo["where"]
+
+    @property
+    def demonyms_where(self) -> SpanIndex:
+        """The demonym mentions by where they are in the text."""
+        if "demonyms_where" not in self.memo:
+            self.memo["demonyms_where"] = SpanIndex(self.demonym_mentions)
+        return self.memo["demonyms_where"]
 
     def at(self, start: int, end: int, types: tuple[str, ...] | None = None) -> list[Span]:
         """Mentions inside [start, end), outermost first."""
-        found = [m for m in self.mentions if start <= m.start and m.end <= end and (types is None or m.type in types)]
+        found = [m for m in self.where.inside(start, end) if types is None or m.type in types]
         return sorted(found, key=lambda m: (m.start, -m.end))
 
     def maximal(self, start: int, end: int) -> list[Span]:
@@ -126,13 +143,14 @@ def _leader_state(body: Span, spans: list[Span], demonyms: list[Span], persons: 
 
 def _demonym_spans(doc, gaz: Gazetteer, spans: list[Span]) -> list[Span]:
     out = []
+    named = SpanIndex(spans)
     for tok in doc:
         key = gaz.demonyms.get(tok.lower_)
         if not key or tok.lower_ in gaz.ambiguous_demonyms and tok.pos_ != "ADJ":
             continue
         if tok.text[:1].isupper() and not tok.is_sent_start:
             continue  # "Irlandés" as a surname, "Unidos" inside a name
-        if any(s.start <= tok.idx < s.end and s.type not in ("GovernmentBody", "Delegation") for s in spans):
+        if any(s.type not in ("GovernmentBody", "Delegation") for s in named.covering(tok.idx)):
             continue
         out.append(Span(tok.idx, tok.idx + len(tok.text), "Country", tok.text, "demonym", key))
     return out

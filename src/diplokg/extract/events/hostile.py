@@ -76,7 +76,7 @@ class HostileStage:
     def _hostile_phrase_agents(self, tok) -> list[str]:
         """Agents of a phrase without its conjoined phrases ('al hundimiento ... y la suspensión de X')."""
         conj = [c for c in tok.subtree if c.dep_ in ("conj",) and c.i > tok.i]
-        named = any(m.start <= tok.idx < m.end for m in self.index.mentions + self.title_refs if m.type in AGENT_TYPES)
+        named = any(m.type in AGENT_TYPES for m in self.named.covering(tok.idx))
         if not conj or named or tok.lower_ in ("quien", "quienes", "que", "cual", "cuales"):
             return self.token_agents(tok)
         left, right = self._span_of(tok)
@@ -89,9 +89,9 @@ class HostileStage:
         words = {t.lower_ for t in obj.subtree}
         if not words & ENVOY_WORDS:
             return []
-        states = [m.key for m in self.index.demonym_mentions if left <= m.start and m.end <= right and m.key]
-        for m in self.index.mentions:  # "a la representante de la UE en X": the UE, not X
-            if left <= m.start and m.end <= right and m.type in ("Country", "InternationalOrganization") \
+        states = [m.key for m in self.index.demonyms_where.inside(left, right) if m.key]
+        for m in self.index.where.inside(left, right):  # "a la representante de la UE en X": the UE, not X
+            if m.type in ("Country", "InternationalOrganization") \
                     and not re.search(r"\ben\s+(?:el\s+|la\s+|los\s+|las\s+)?$", self.text[max(left, m.start - 8) : m.start]):
                 states.append(m.key)
         return list(dict.fromkeys(states))
@@ -151,22 +151,22 @@ class HostileStage:
 
     def _hostile_own_agents(self, tok) -> list[str]:
         """The agents a phrase's head names ('por el presidente de X' yes; 'por el suministro de ... a X' no)."""
-        if any(m.start <= tok.idx < m.end for m in self.index.mentions + self.title_refs if m.type in AGENT_TYPES) \
+        if any(m.type in AGENT_TYPES for m in self.named.covering(tok.idx)) \
                 or tok.lower_ in ENVOY_WORDS or _lemma(tok) in ("gobierno", "presidente", "presidenta", "canciller", "ministro", "ministra"):
             return self.token_agents(tok)
         return []
 
     def _hostile_head_agents(self, tok) -> list[str]:
         """The agent named by the phrase's own head ('con España, después de ...': España only)."""
-        found = [m for m in self.index.mentions if m.start <= tok.idx < m.end and m.type in AGENT_TYPES]
+        found = [m for m in self.index.where.covering(tok.idx) if m.type in AGENT_TYPES]
         return [found[0].key] if found else self.token_agents(tok)
 
     def _governments_act(self, d: Draft) -> None:
         """'El gobierno de <person>' acts: the government, not the person named in its name."""
         for key in [a for a in d.actors if a.startswith("person/")]:
-            for body in (m for m in self.index.mentions if m.type == "GovernmentBody" and d.start - 200 <= m.start < d.end):
+            for body in (m for m in self.index.where.starting(d.start - 200, d.end - 1) if m.type == "GovernmentBody"):
                 after = self.text[body.end : body.end + 80]
-                person = next((m for m in self.index.mentions if m.key == key and body.end <= m.start <= body.end + 6), None)
+                person = next((m for m in self.index.where.starting(body.end, body.end + 6) if m.key == key), None)
                 if person is not None and re.fullmatch(r"\s+del?\s+", self.text[body.end : person.start]) and after:
                     for lst in (d.participants, d.actors):
                         lst[lst.index(key)] = body.key
@@ -248,10 +248,10 @@ class HostileStage:
             # "el retiro del embajador de X en Y": X's own envoy is no participant; Y is the other side
             for c in self.complements(tok, ("de", "del")):
                 left, right = self._span_of(c)
-                envoys = {m.key for m in self.index.mentions + self.title_refs if left <= m.start and m.end <= right and m.type == "Person"}
+                envoys = {m.key for m in self.named.inside(left, right) if m.type == "Person"}
                 d.participants = [p for p in d.participants if p not in envoys]
                 d.actors = [p for p in d.actors if p not in envoys]
-                posts = [m for m in self.index.mentions if left <= m.start and m.end <= right and m.type in PLACE_TYPES]
+                posts = [m for m in self.index.where.inside(left, right) if m.type in PLACE_TYPES]
                 for m in posts:
                     before = self.text[max(left, m.start - 4) : m.start].strip().lower()
                     state = self._state_of_place(m)

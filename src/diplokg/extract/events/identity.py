@@ -52,8 +52,10 @@ class IdentityStage:
         self._settle_statements()  # statements.py: drop those that carry other events, one per speaker
         self._sign_hostile()  # hostile.py: who acts against whom
         merged: list[Draft] = []
+        kin: dict[tuple[str, str], _Kin] = {}  # only drafts of one type and status are one event
         for d in sorted(self.drafts, key=lambda d: d.start):
-            twin = next((m for m in merged if _same_event(m, d)), None)
+            same = kin.setdefault((d.type, d.status), _Kin())
+            twin = next((m for m in same.candidates(d) if _same_event(m, d)), None)
             if twin:
                 for p in d.participants:
                     twin.add([p], "actor" if p in d.actors else "counterpart" if p in d.counterparts else "participant")
@@ -62,8 +64,10 @@ class IdentityStage:
                 twin.reception = twin.reception and d.reception
                 if twin.time is None or (twin.time.inherited and d.time is not None and not d.time.inherited):
                     twin.time = d.time  # words of its own beat a date inherited from a neighbour
+                same.grown(twin)
                 continue
             merged.append(d)
+            same.add(d)
         self._date_from_context(merged)
         _inherit_dates(merged)
         _inherit_places(merged)
@@ -93,6 +97,51 @@ class IdentityStage:
                 )
             )
         return events
+
+
+class _Kin:
+    """The events kept so far of one type and status, in order, and which of them can be
+    the same event as a new draft: `_same_event` holds only for events that share a
+    participant or actor with it, except for one-sided acts (`sides`) and events with no
+    participant at all, which are always asked. Saves comparing each draft with every event."""
+
+    def __init__(self) -> None:
+        self.events: list[Draft] = []
+        self.place: dict[int, int] = {}  # id(event) -> its place in `events`
+        self.having: dict[str, set[int]] = {}  # a participant or actor -> places of the events with it
+        self.always: set[int] = set()  # events with no participant or actor
+        self.sided: set[int] = set()  # events with sides
+
+    def candidates(self, d: Draft) -> list[Draft]:
+        keys = _keys(d)
+        if not keys:
+            return self.events
+        found = set(self.always)
+        for k in keys:
+            found |= self.having.get(k, set())
+        if d.sides:
+            found |= self.sided
+        return [self.events[i] for i in sorted(found)]
+
+    def add(self, d: Draft) -> None:
+        i = self.place[id(d)] = len(self.events)
+        self.events.append(d)
+        if d.sides:
+            self.sided.add(i)
+        self.grown(d)
+
+    def grown(self, d: Draft) -> None:
+        """After `d` gained participants (participants and actors are only ever added here)."""
+        i = self.place[id(d)]
+        keys = _keys(d)
+        if not keys:
+            self.always.add(i)
+        for k in keys:
+            self.having.setdefault(k, set()).add(i)
+
+
+def _keys(d: Draft) -> set[str]:
+    return {*d.participants, *d.actors}
 
 
 def _same_event(a: Draft, b: Draft) -> bool:

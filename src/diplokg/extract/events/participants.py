@@ -13,8 +13,11 @@ are one question, apart from whether the words report an event at all (triggers)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
+from ..doc_text import token_starts
 from ..entities import Span
+from ..spanindex import SpanIndex
 from ..positions import post_class
 from .draft import Draft
 from .lexicon import ACCEPT, AGENT_TYPES, PLACE_TYPES, PLURAL_ANAPHORS, SUBJ, _lemma
@@ -29,9 +32,31 @@ class ParticipantStage:
 
     # ------------------------------------------------------------ agents
 
+    @property
+    def named(self) -> SpanIndex:
+        """The mentions and the resolved titles (`index.mentions + title_refs`, in that
+        order) by where they are: the stages ask "who is named here" for every token."""
+        found = self.__dict__.get("_named")
+        if found is None:
+            found = self.__dict__["_named"] = SpanIndex(self.index.mentions + self.title_refs)
+        return found
+
+    def _memo(self, name: str, build):
+        """A value computed once per document from what does not change (mentions, positions)."""
+        slot = "memo:" + name
+        if slot not in self.__dict__:
+            self.__dict__[slot] = build()
+        return self.__dict__[slot]
+
     def _title_refs(self) -> list[Span]:
         """Titles with no name beside them, resolved to the person holding that post."""
         refs = []
+        # the positions of each post class and of each first word of a title, in order
+        by_class: dict[str, list[int]] = {}
+        by_word: dict[str, list[int]] = {}
+        for i, p in enumerate(self.positions):
+            by_class.setdefault(post_class(p.title), []).append(i)
+            by_word.setdefault(p.title.split()[0], []).append(i)
         for ts in self.titles:
             if ts.holder:
                 # the title stands for its holder even where the parse cut the name off
@@ -39,7 +64,7 @@ class ParticipantStage:
                 refs.append(Span(ts.start, ts.end, "Person", self.text[ts.start : ts.end], "title-ref", ts.holder))
                 continue
             cls = post_class(ts.title)
-            cands = [p for p in self.positions if post_class(p.title) == cls or p.title.split()[0] == ts.title.split()[0]]
+            cands = [self.positions[i] for i in sorted({*by_class.get(cls, ()), *by_word.get(ts.title.split()[0], ())})]
             if ts.of:
                 cands = [p for p in cands if p.of == ts.of]
             holders = list(dict.fromkeys(p.holder for p in cands))
@@ -53,7 +78,7 @@ class ParticipantStage:
 
     def agents_in(self, start: int, end: int) -> list[str]:
         """The acting agents named in a char range: persons if any, else states and bodies."""
-        mentions = [m for m in self.index.mentions + self.title_refs if start <= m.start and m.end <= end and m.type in AGENT_TYPES]
+        mentions = [m for m in self.named.inside(start, end) if m.type in AGENT_TYPES]
         maximal = [m for m in mentions if not any(o is not m and o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in mentions)]
         outside = [m for m in maximal if not self._in_brackets(m.start, start)]
         if outside:
@@ -65,7 +90,7 @@ class ParticipantStage:
         if not agents:
             span = self.text[start:end].lower()
             if re.search(r"\b(autoridades|gobierno|gobiernos|país|régimen|ejecutivo)\b", span):
-                agents = [m.key for m in self.index.demonym_mentions if start <= m.start and m.end <= end]
+                agents = [m.key for m in self.index.demonyms_where.inside(start, end)]
         return list(dict.fromkeys(agents))
 
     def token_agents(self, tok) -> list[str]:
@@ -103,8 +128,8 @@ class ParticipantStage:
     def _leaders_of_states_in(self, sent) -> list[str]:
         """The officials of the states a sentence names, one each, when it names two or more:
         "los líderes" there are theirs, not those of the event told before."""
-        states = list(dict.fromkeys(m.key for m in self.index.mentions
-                                    if m.type == "Country" and sent.start_char <= m.start < sent.end_char))
+        states = list(dict.fromkeys(m.key for m in self.index.where.starting(sent.start_char, sent.end_char - 1)
+                                    if m.type == "Country"))
         holders = [next((p.holder for p in self.positions if p.of == state), None) for state in states]
         return [h for h in holders if h] if len(states) >= 2 and all(holders) else []
 
@@ -123,14 +148,28 @@ class ParticipantStage:
             verb = verb.head
         if verb.dep_ in ("acl", "acl:relcl"):
             return verb.head
-        # "X, quien ...": the nearest person before
-        persons = [m for m in self.index.mentions if m.type == "Person" and m.end <= tok.idx]
-        if persons:
-            last = persons[-1]
-            for t in self.doc:
-                if t.idx >= last.start:
-                    return t
+        # "X, quien ...": the nearest person before (the last in the list of mentions)
+        ends, latest = self._memo("person_ends", self._person_ends)
+        k = bisect_right(ends, tok.idx)
+        if k:
+            last = latest[k - 1]
+            i = bisect_left(token_starts(self.doc), last.start)
+            if i < len(self.doc):
+                return self.doc[i]
         return None
+
+    def _person_ends(self) -> tuple[list[int], list[Span]]:
+        """The ends of the person mentions in ascending order and, for each, the mention that
+        comes last in the list among those that end there or before."""
+        persons = sorted(((m.end, i, m) for i, m in enumerate(self.index.mentions) if m.type == "Person"),
+                         key=lambda x: x[0])
+        ends, latest, best = [], [], None
+        for end, i, m in persons:
+            if best is None or i > best[0]:
+                best = (i, m)
+            ends.append(end)
+            latest.append(best[1])
+        return ends, latest
 
     def _plural_antecedent(self, pos: int, persons_only: bool = False, states_only: bool = False) -> list[str]:
         """'ambos', 'los cancilleres': the persons of the last event, else the last two persons named."""
@@ -142,7 +181,9 @@ class ParticipantStage:
                 if not persons_only and not persons and len(d.participants) >= 2:
                     return list(d.participants)  # "ambos equipos" after "Perú y la India concluyeron..."
         seen: list[str] = []
-        for m in sorted(self.index.mentions + self.title_refs, key=lambda m: -m.start):
+        by_start = self._memo("by_start_desc", lambda: sorted(self.index.mentions + self.title_refs, key=lambda m: -m.start))
+        negated = self._memo("neg_starts", lambda: [-m.start for m in by_start])
+        for m in by_start[bisect_left(negated, -pos):]:  # a name that starts after `pos` ends after it
             if m.type == "Person" and m.end <= pos and m.key not in seen:
                 seen.append(m.key)
             if len(seen) == 2:
@@ -203,7 +244,8 @@ class ParticipantStage:
                 return agents
         # pro-drop: the last explicit subject before the verb (same or previous sentence)
         lo = self._prev_sentence_start(verb.sent.start)
-        for tok in reversed([t for t in self.subjects if lo <= t.i < verb.i]):
+        at = self._memo("subject_at", lambda: [t.i for t in self.subjects])
+        for tok in reversed(self.subjects[bisect_left(at, lo) : bisect_left(at, verb.i)]):
             agents = self.token_agents(tok)
             if agents:
                 return agents
@@ -276,20 +318,28 @@ class ParticipantStage:
     def _state_of(self, key: str) -> str | None:
         if key.startswith("country/"):
             return key
+        return self._memo("states_of", self._states_of).get(key)
+
+    def _states_of(self) -> dict[str, str]:
+        """Each body's state (its first mention that gives one), else each holder's first post of a state."""
+        bodies: dict[str, str] = {}
         for m in self.index.mentions:
-            if m.key == key and m.type == "GovernmentBody" and m.country:
-                return m.country
+            if m.type == "GovernmentBody" and m.country:
+                bodies.setdefault(m.key, m.country)
+        holders: dict[str, str] = {}
         for p in self.positions:
-            if p.holder == key and p.of and p.of.startswith("country/"):
-                return p.of
-        return None
+            if p.of and p.of.startswith("country/"):
+                holders.setdefault(p.holder, p.of)
+        return {**holders, **bodies}
 
     # ------------------------------------------------------------ places
 
     def _places_in(self, tok) -> list[str]:
         left, right = self._span_of(tok)
-        found = [m for m in self.index.mentions if left <= m.start and m.end <= right and m.type in PLACE_TYPES]
-        outer = [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end for o in self.index.mentions if o.type not in PLACE_TYPES and left <= o.start)]
+        where = self.index.where
+        found = [m for m in where.inside(left, right) if m.type in PLACE_TYPES]
+        outer = [m for m in found if not any(o is not m and m.end <= o.end for o in where.starting(left, m.start)
+                                             if o.type not in PLACE_TYPES)]
         return [m.key for m in outer]
 
     def _places(self, d: Draft, trigger, verb, spec: dict) -> None:
@@ -324,8 +374,8 @@ class ParticipantStage:
             m = re.match(r"\s*(?:\w+\s+){0,6}?(?:a|al|hacia|rumbo\s+a)\s+", self.text[trigger.idx + len(trigger.text) : trigger.idx + 80])
             if m:
                 pos = trigger.idx + len(trigger.text) + m.end()
-                for s in self.index.mentions:
-                    if s.start in (pos, pos + 1) and s.type in PLACE_TYPES:
+                for s in self.index.where.starting(pos, pos + 1):
+                    if s.type in PLACE_TYPES:
                         d.destination = s.key
                         break
 

@@ -76,8 +76,8 @@ class SideStage:
             return []
         sent = tok.sent
         if state_level:
-            found = [m.key for m in self.index.mentions if m.type == "Country" and sent.start_char <= m.start < sent.end_char]
-            ranked = Counter(m.key for m in self.index.mentions if m.type == "Country").most_common(2)
+            found = [m.key for m in self.index.where.starting(sent.start_char, sent.end_char - 1) if m.type == "Country"]
+            ranked = self._memo("ranked_states", lambda: Counter(m.key for m in self.index.mentions if m.type == "Country").most_common(2))
             found = list(dict.fromkeys(found + [k for k, _ in ranked]))[:2]
         else:
             found = self.agents_in(sent.start_char, sent.end_char)
@@ -106,7 +106,7 @@ class SideStage:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
         return not subjects or all(
             c.pos_ == "NOUN" and not _STATE_NOUNS.search(c.lower_) and not _PERSON_NOUNS.search(c.lower_)
-            and not any(m.start <= c.idx < m.end for m in self.index.mentions + self.title_refs)
+            and not self.named.covering(c.idx)
             for c in subjects
         )
 

@@ -25,6 +25,7 @@ import unicodedata
 
 from ...lang import load_json
 from .draft import Draft
+from .draft_lookup import DraftBag, OtherEvents
 from .lexicon import (AGENT_TYPES, DEFINITE, NEGATION, NOUNS, PLURAL_ANAPHORS, SPECULATIVE, SUBJ, VERBS, _lemma,
                       _without_relatives)
 
@@ -90,7 +91,7 @@ class StatementStage:
     def _names_agent(self, tok) -> bool:
         """The phrase names its agent itself ('al gobierno nicaragüense'), not by anaphora ('a ambos países')."""
         left, right = self._span_of(tok)
-        return any(left <= m.start and m.end <= right and m.type in AGENT_TYPES for m in self.index.mentions) \
+        return any(m.type in AGENT_TYPES for m in self.index.where.inside(left, right)) \
             and not any(self.text[left:right].lower().startswith(a) for a in PLURAL_ANAPHORS)
 
     def _statement_act(self, tok, spec: dict) -> bool:
@@ -207,8 +208,8 @@ class StatementStage:
 
     def _head_mention(self, tok) -> list[str]:
         """The agent mention (or resolved title) that holds the phrase's head word."""
-        for m in self.index.mentions + self.title_refs:
-            if m.start <= tok.idx < m.end and m.type in AGENT_TYPES:
+        for m in self.named.covering(tok.idx):
+            if m.type in AGENT_TYPES:
                 return [m.key]
         return []
 
@@ -243,7 +244,7 @@ class StatementStage:
         return out
 
     def _person_head(self, tok) -> bool:
-        return any(m.start <= tok.idx < m.end and m.type == "Person" for m in self.index.mentions + self.title_refs)
+        return any(m.type == "Person" for m in self.named.covering(tok.idx))
 
     def _agent_head(self, tok) -> bool:
         return tok.pos_ == "PROPN" or bool(self._head_mention(tok))
@@ -274,10 +275,8 @@ class StatementStage:
         return out
 
     def _is_agent(self, key: str) -> bool:
-        for m in self.index.mentions + self.title_refs:
-            if m.key == key:
-                return m.type in AGENT_TYPES
-        return True
+        first_type = self._memo("first_type", lambda: _first_types(self.index.mentions + self.title_refs))
+        return first_type[key] in AGENT_TYPES if key in first_type else True
 
     def _phrase_agents(self, tok) -> list[str]:
         """The agents a noun phrase names, leaving out its clauses ("a resolver ... de la CIDH")."""
@@ -332,46 +331,60 @@ class StatementStage:
         statements = [d for d in self.drafts if id(d) in ours]
         if not statements:
             return
-        others = [d for d in self.drafts if d.type != "Statement"]
+        others = OtherEvents([d for d in self.drafts if d.type != "Statement"], STATE_ACTS)
         dropped = [d for d in statements if self._carries_other_event(d, scopes[d.trigger], others)]
+        drafts = DraftBag(self.drafts)
         for d in dropped:
-            self.drafts.remove(d)
-        # one Statement per speaker
-        kept = [d for d in statements if d not in dropped]
+            drafts.remove(d)
+        # one Statement per speaker: the first statement that shares a voice with it
+        gone = DraftBag(dropped)
+        kept = [d for d in statements if not gone.holds(d)]
         first: list[Draft] = []
+        voices: list[set[str]] = []  # of each statement in `first`, kept up to date
+        having: dict[str, set[int]] = {}  # a voice -> the places in `first` of the statements with it
         for d in sorted(kept, key=lambda d: d.start):
             speaker = self._voice(d)
-            twin = next((f for f in first if speaker & self._voice(f)), None)
-            if twin is None:
+            at = min((n for v in speaker for n in having.get(v, ())), default=None)
+            if at is None:
                 first.append(d)
+                voices.append(speaker)
+                for v in speaker:
+                    having.setdefault(v, set()).add(len(first) - 1)
                 continue
+            twin = first[at]
             for p in d.participants:
                 twin.add([p], "actor" if p in d.actors else "counterpart" if p in d.counterparts else "participant")
             twin.time = twin.time or d.time
-            self.drafts.remove(d)
+            for v in voices[at]:
+                having[v].discard(at)
+            voices[at] = self._voice(twin)
+            for v in voices[at]:
+                having.setdefault(v, set()).add(at)
+            drafts.remove(d)
+        self.drafts = drafts.rest()
         for d in first:
             persons = [a for a in d.actors if a.startswith("person/")]
             if len(persons) >= 2:
                 # a joint statement of two officials ("los cancilleres manifestaron"): their states speak
                 d.add([st for st in (self._state_of(p) for p in persons) if st], "actor")
 
-    def _carries_other_event(self, d: Draft, scope, others: list[Draft]) -> bool:
+    def _carries_other_event(self, d: Draft, scope, others: OtherEvents) -> bool:
         """Is the statement the words of another event rather than news of its own?"""
         spec, said, quote_only, _ = scope
         speaker = self._voice(d)
-        if any(o.head == d.trigger and o.trigger != d.trigger for o in others):
+        if any(o.trigger != d.trigger for o in others.by_head.get(d.trigger, ())):
             return True  # "reiteró su rechazo", "agradeció la invitación": the verb carries another event's noun
         report = spec.get("class", "report") == "report"
         if (report or spec.get("demand")) and any(
-                o.type in ACTS and o.sentence == d.sentence and speaker & self._voice_of(o.actors or o.participants[:1])
-                for o in others):
+                o.type in ACTS and speaker & self._voice_of(o.actors or o.participants[:1])
+                for o in others.in_sentence.get(d.sentence, ())):
             return True  # "exigió ... y criticó ...": the act of protest is the news
         if not report:
             # "valoró el encuentro", "agradeció la visita": praise of another event is its colour
             return any(_lemma(t) in MET_OBJECTS and (any(g.lower_ in DEFINITE for g in t.children if g.dep_ == "det")
                                                     or self.doc[t.i - 1].lower_ in ("del", "al"))
                        for c in self.doc[d.trigger].children if c.dep_ == "obj" for t in _without_relatives(c))
-        if any(o.trigger in said or (o.head in said and o.sentence == d.sentence) for o in others):
+        if not others.triggers.isdisjoint(said) or any(o.head in said for o in others.in_sentence.get(d.sentence, ())):
             return True  # what is said is another event: its evidence, not a statement
         if self._names_event(said) or self._comments_on_event(said):
             return True
@@ -380,9 +393,9 @@ class StatementStage:
         if not spec.get("announces") and any(self._figure(self.doc[i]) for i in said):
             return True  # "destacó que el intercambio superó los 4.000 millones": background figures
         affiliated = set().union(*(self._affiliation(k) for k in (d.actors or d.participants[:1])))
-        if any(o.type in STATE_ACTS and affiliated & set(o.actors) for o in others):
+        if not affiliated.isdisjoint(others.state_act_actors):
             return True  # words that go with the speaker's state's own sanction or expulsion
-        if quote_only and not self._own_channel(d) and any(affiliated & set(o.participants) for o in others):
+        if quote_only and not self._own_channel(d) and not affiliated.isdisjoint(others.participants):
             return True  # '«...», afirmó X' beside X's meeting or visit: its colour
         return False
 
@@ -398,10 +411,17 @@ class StatementStage:
     def _affiliation(self, key: str) -> set[str]:
         """A speaker and what they speak for: their post's state or organization."""
         out = {key}
-        out |= {p.of for p in self.positions if p.holder == key and p.of}
+        out |= self._memo("posts_of", self._posts_of).get(key, set())
         state = self._state_of(key)
         if state:
             out.add(state)
+        return out
+
+    def _posts_of(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for p in self.positions:
+            if p.of:
+                out.setdefault(p.holder, set()).add(p.of)
         return out
 
     def _own_channel(self, d: Draft) -> bool:
@@ -418,8 +438,9 @@ class StatementStage:
 
     def _voice_of(self, keys) -> set[str]:
         voice = set(keys)
+        bodies = self._memo("body_keys", lambda: {m.key for m in self.index.mentions if m.type == "GovernmentBody"})
         for key in list(voice):
-            if any(m.key == key and m.type == "GovernmentBody" for m in self.index.mentions):
+            if key in bodies:
                 state = self._state_of(key)
                 if state:
                     voice.add("voice-of/" + state)
@@ -452,6 +473,14 @@ class StatementStage:
             if any(c.lower_ in DEFINITE for c in t.children if c.dep_ == "det"):
                 return True
         return False
+
+
+def _first_types(mentions) -> dict:
+    """The type of the first mention of each key."""
+    out: dict = {}
+    for m in mentions:
+        out.setdefault(m.key, m.type)
+    return out
 
 
 def _speculative(tok) -> bool:

@@ -12,8 +12,9 @@ of the news). This stage reads tense and time expressions, not who takes part.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from itertools import takewhile
 from datetime import date, timedelta
 
 from ...model import TimeExpr, iso_at
@@ -21,6 +22,7 @@ from ..alternation import alternation
 from ..doc_text import token_starts
 from ..timex import NUMBER_WORDS, is_anaphoric, shift_from
 from ..timex import resolve as resolve_time
+from ..spanindex import SpanIndex
 from .draft import Draft
 from .lexicon import NOUNS, PLANNED_ADJ, PLANNING, PURPOSE_REALIZED, _lemma
 
@@ -87,13 +89,14 @@ class StatusTimeStage:
         for c in clause:
             left, right = c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)
             spans.append((left, right))
-        cands = [t for t in self.times if lo <= t.start and t.end <= hi and any(a <= t.start and t.end <= b for a, b in spans)]
+        times = self._memo("times_where", lambda: SpanIndex(self.times))
+        cands = [t for t in times.inside(lo, hi) if any(a <= t.start and t.end <= b for a, b in spans)]
         cands = [t for t in cands if not _DEADLINE.match(t.text)]  # "antes de fin de año" is a deadline
         governed = [t for t in cands if self._governed_by(t, (verb, trigger))]
         if not governed:
             # No words of its own: the date of the clause it hangs from ("recibió este jueves
             # a su homólogo, quien cumple una visita..."; "el jueves estaba en Ginebra, donde intervino...").
-            in_sentence = [t for t in self.times if lo <= t.start and t.end <= hi and not _DEADLINE.match(t.text)]
+            in_sentence = [t for t in times.inside(lo, hi) if not _DEADLINE.match(t.text)]
             ancestor = None
             for ancestor in verb.ancestors:
                 governed = [t for t in in_sentence if self._governed_by(t, (ancestor,))]
@@ -202,8 +205,8 @@ class StatusTimeStage:
                 continue
             para_start = self.text.rfind("\n", 0, d.start) + 1
             sent_start = sents[d.sentence].start_char if d.sentence < len(sents) else d.start
-            before = [t for t in self.times if para_start <= t.start and t.end <= min(d.start, sent_start)
-                      and not _DEADLINE.match(t.text) and not is_anaphoric(t)]
+            before = [t for t in self._memo("times_where", lambda: SpanIndex(self.times)).inside(para_start, min(d.start, sent_start))
+                      if not _DEADLINE.match(t.text) and not is_anaphoric(t)]
             for t in reversed(before):
                 r = self._resolve(t, "past")
                 if r.value and r.value <= self._published_iso()[: len(r.value)]:
@@ -223,10 +226,12 @@ class StatusTimeStage:
                 if d.time.value:
                     dated.append(d)
                 continue
-            said = [p for p in dated if p.time.start < d.start]  # a date said before it
-            para = self._paragraph(d.start)
-            source = next((p for p in reversed(said) if self._paragraph(p.start) == para), None) or next(
-                (p for p in reversed(said) if self._is_news_date(p.time)), None)
+            # a date said before it: in its paragraph (`dated` goes by start, so the search
+            # stops at the paragraph's start), else a date of the news
+            said = (p for p in reversed(dated) if p.time.start < d.start)
+            para_start = self._paragraph_start(d.start)
+            source = next(takewhile(lambda p: p.start >= para_start, said), None) or next(
+                (p for p in reversed(dated) if p.time.start < d.start and self._is_news_date(p.time)), None)
             if source is not None:
                 t = source.time
                 d.time = TimeExpr(t.text, t.start, t.end, t.value, t.precision, inherited=True)
@@ -238,17 +243,23 @@ class StatusTimeStage:
         the publication day ("realiza hoy una visita a X. ... se reunirá con Y": today)."""
         if self.published is None:
             return
-        dated = [d for d in drafts if d.time is not None and d.time.value]
+        dated = [d for d in drafts if d.time is not None and d.time.value]  # by start, as `drafts`
+        starts = [d.start for d in dated]
+        in_sentence: dict[int, list[Draft]] = {}
+        for p in dated:
+            in_sentence.setdefault(p.sentence, []).append(p)
         for d in drafts:
             if d.status != "planned" or d.time is not None:
                 continue
-            said = [p for p in dated if p.time.start < d.start and p.start < d.start]
-            if any(p.status == "planned" and p.sentence == d.sentence for p in said):
+            said = dated[: bisect_left(starts, d.start)]  # p.start < d.start
+            is_said = lambda p: p.time.start < d.start and p.start < d.start  # noqa: E731
+            if any(p.status == "planned" and is_said(p) for p in in_sentence.get(d.sentence, ())):
                 continue  # `_inherit_dates`
-            para = self._paragraph(d.start)
-            source = next((p for p in reversed(said) if self._paragraph(p.start) == para), None)
-            if source is None and said and said[0].time.value == self._published_iso():
-                source = said[0]  # the story's first event is today's: a trip under way
+            para_start = self._paragraph_start(d.start)
+            source = next((p for p in takewhile(lambda p: p.start >= para_start, reversed(said)) if is_said(p)), None)
+            first = next((p for p in said if is_said(p)), None)
+            if source is None and first is not None and first.time.value == self._published_iso():
+                source = first  # the story's first event is today's: a trip under way
             if source is None or source.time.value < self._published_iso()[: len(source.time.value)]:
                 continue
             t = source.time
@@ -271,8 +282,14 @@ class StatusTimeStage:
             if ref is not None:
                 d.time = shift_from(d.time, ref.value, ref.precision)
 
-    def _paragraph(self, char: int) -> int:
-        return self.text.count("\n", 0, char)
+    def _paragraph_start(self, char: int) -> int:
+        """Where the paragraph of `char` starts: after the last line break before it."""
+        breaks = self._memo("line_breaks", self._line_breaks)
+        n = bisect_left(breaks, char)
+        return breaks[n - 1] + 1 if n else 0
+
+    def _line_breaks(self) -> list[int]:
+        return [m.start() for m in re.finditer("\n", self.text)]
 
     def _dateline(self) -> TimeExpr | None:
         """The date an article opens with, alone or after a place ("Viernes 19 abril 2024.",

@@ -137,7 +137,7 @@ class TriggerStage:
             if spec["type"] == "RelationsDowngrade" and self._own_envoy(c):
                 # "llamó a consultas a su embajador en X": the envoy is the actor's own; X is the target.
                 left, right = self._span_of(c)
-                posts = [m for m in self.index.mentions if left <= m.start and m.end <= right and m.type in PLACE_TYPES]
+                posts = [m for m in self.index.where.inside(left, right) if m.type in PLACE_TYPES]
                 d.add([self._state_of_place(m) for m in posts if self._state_of_place(m)], "counterpart")
                 continue
             if c.dep_ in ("obj", "iobj") or (c.dep_ in ("obl", "obl:arg") and any(g.lower_ in ("a", "al") for g in c.children if g.dep_ == "case") and spec["type"] != "Visit"):
@@ -320,8 +320,8 @@ class TriggerStage:
                     d.add(self.agents_in(left, right))
         if etype in ("Meeting", "Negotiation"):
             left, right = self._span_of(tok)
-            for m in self.index.mentions:
-                if left <= m.start and m.end <= right and m.type == "InternationalOrganization":
+            for m in self.index.where.inside(left, right):
+                if m.type == "InternationalOrganization":
                     d.add([m.key])
                     d.add(self._states_named_in(m))  # sides.py: "la Comisión Binacional Perú-Ecuador"
         if etype == "Invitation" and not accepted and verb is not tok:

@@ -18,11 +18,11 @@ def find_titles(text: str, index: EntityIndex, gaz: Gazetteer) -> list[TitleSpan
         start, end = m.start(), m.end()
         if _name_part(m, text):
             continue
-        if m.group("tail") and any(m.start("tail") <= p.start < end for p in index.mentions if p.type == "Person"):
+        if m.group("tail") and any(p.type == "Person" for p in index.where.starting(m.start("tail"), end - 1)):
             end = m.start("tail")  # "los cancilleres de A y B, Fulano y Mengano": names, not a title
         if form[0].isupper() and form.lower() not in gaz.title_by_form and not counterpart_word(form):
             continue
-        if any(s.start <= start < s.end and s.type in ("GovernmentBody", "InternationalOrganization", "Person") for s in index.mentions):
+        if any(s.type in ("GovernmentBody", "InternationalOrganization", "Person") for s in index.where.covering(start)):
             continue  # "Secretaría General" inside a body name
         base = gaz.title_by_form.get(form.lower())
         end = _continuation(text, end, index)
@@ -41,7 +41,7 @@ def _continuation(text: str, end: int, index: EntityIndex) -> int:
     m = re.match(rf"(?:,)?[ ](?:y|e)[ ](?:de|del|de[ ]la|de[ ]los|de[ ]las)[ ]{CAP_WORD}(?:[ ]{CAP_WORD})*", text[end : end + 80])
     if not m:
         return end
-    if any(end < s.end and s.start < end + m.end() and s.type in ("Country", "InternationalOrganization", "Person", "Place") for s in index.mentions):
+    if any(s.type in ("Country", "InternationalOrganization", "Person", "Place") for s in index.where.overlapping(end, end + m.end())):
         return end
     return end + m.end()
 
@@ -74,13 +74,12 @@ def _split_of(ts: TitleSpan, text: str, index: EntityIndex, gaz: Gazetteer, form
                     text[form_end : ts.end]) if form_end is not None else None
     if comp:
         at = form_end + comp.start("words")
-        first = sorted((s for s in index.mentions if s.start == at), key=lambda s: -s.end)
+        first = sorted(index.where.starting(at, at), key=lambda s: -s.end)
         if first and first[0].type == "GovernmentBody" and not _state_body(first[0], text):
             ts.post_of, ts.of = first[0].key, first[0].country  # "presidente del Senado de Chile"
         elif first and first[0].type == "Organization":
             ts.no_post = True  # "presidente del Partido X"
-        elif not first and _body_head(comp.group("words"), gaz) and not any(
-                s.start <= at < s.end for s in index.mentions):
+        elif not first and _body_head(comp.group("words"), gaz) and not index.where.covering(at):
             ts.no_post = True  # a body the entities do not know: its post has nowhere to point
     for s in reversed(inside):
         if ts.post_of:
@@ -103,8 +102,8 @@ def _split_of(ts: TitleSpan, text: str, index: EntityIndex, gaz: Gazetteer, form
         # "el director paraguayo de la Agencia X": the post is the body's or organization's
         ofm = re.match(r"\s+(?:de\s+la|de\s+los|de\s+las|del|de)\s+(?:la\s+|el\s+)?", text[ts.end : ts.end + 16])
         if ofm:
-            for s in index.mentions:
-                if s.start == ts.end + ofm.end() and s.type in ("InternationalOrganization", "GovernmentBody", "Organization"):
+            for s in index.where.starting(ts.end + ofm.end(), ts.end + ofm.end()):
+                if s.type in ("InternationalOrganization", "GovernmentBody", "Organization"):
                     if s.type == "InternationalOrganization":
                         ts.of = s.key
                     elif s.type == "GovernmentBody" and not _state_body(s, text):
@@ -116,8 +115,8 @@ def _split_of(ts: TitleSpan, text: str, index: EntityIndex, gaz: Gazetteer, form
     elif ts.of is None and not ts.no_post:
         ofm = re.match(r"\s+(?:de\s+la|de\s+los|de\s+las|del|de)\s+(?:la\s+|el\s+)?", after)
         if ofm:
-            for s in index.mentions:
-                if s.start == ts.end + ofm.end() and s.type in ("Country", "InternationalOrganization", "GovernmentBody"):
+            for s in index.where.starting(ts.end + ofm.end(), ts.end + ofm.end()):
+                if s.type in ("Country", "InternationalOrganization", "GovernmentBody"):
                     ts.of = s.key if s.type != "GovernmentBody" else s.country
                     if s.type == "GovernmentBody" and not _state_body(s, text):
                         ts.post_of = s.key
@@ -125,9 +124,9 @@ def _split_of(ts: TitleSpan, text: str, index: EntityIndex, gaz: Gazetteer, form
                     break
     loc = re.match(r"\s+(?:en|ante)\s+(?:el\s+|la\s+|los\s+)?", text[ts.end : ts.end + 14])
     if loc and ts.base and _rows().get(ts.base.title, {}).get("takes_location"):
-        for s in index.mentions:
+        for s in index.where.starting(ts.end + loc.end(), ts.end + loc.end()):
             # "embajador en Lima", "representante permanente ante la ONU"
-            if s.start == ts.end + loc.end() and s.type in ("Country", "Place", "InternationalOrganization"):
+            if s.type in ("Country", "Place", "InternationalOrganization"):
                 prep = loc.group(0).split()[0].lower()
                 ts.title = normalize_title(text[ts.start : s.end]) if ts.of is None else f"{ts.title} {prep} {s.text.lower()}"
                 ts.end = s.end

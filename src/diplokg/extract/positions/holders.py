@@ -5,6 +5,7 @@ that follow it with their states ("los cancilleres de Chile y Perú, A y B")."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache
 
 from ..entities import EntityIndex, Span
@@ -17,16 +18,18 @@ def attach_holders(titles: list[TitleSpan], index: EntityIndex, text: str) -> No
     follow ("los cancilleres de Chile y Perú, A y B"; "sus homólogos A, de Bolivia, y B,
     de Colombia"); "la vicepresidenta y canciller X" gives X both posts."""
     persons = sorted((m for m in index.mentions if m.type == "Person"), key=lambda m: m.start)
+    # Only names that start within 60 characters after the title, or end within 12 before
+    # it, can hold it: they are found by bisection, not by a scan of every name.
+    starts = [p.start for p in persons]
+    longest = max((p.end - p.start for p in persons), default=0)
     extra: list[TitleSpan] = []
     for ts in titles:
         if _is_plural(ts, text):
-            shared = _share_plural(ts, persons, index, text)
+            shared = _share_plural(ts, persons[bisect_left(starts, ts.end):], index, text)
             if shared:
                 extra += shared
                 continue
-        for p in persons:
-            if p.start < ts.end:
-                continue
+        for p in persons[bisect_left(starts, ts.end) : bisect_right(starts, ts.end + 60)]:
             gap = text[ts.end : p.start]
             m = _holder_gap().fullmatch(gap)
             if m and m.group("dem") and m.group("dem").lower() not in load_gazetteer().demonyms:
@@ -40,7 +43,7 @@ def attach_holders(titles: list[TitleSpan], index: EntityIndex, text: str) -> No
                 break
         if ts.holder:
             continue
-        for p in reversed(persons):
+        for p in reversed(persons[bisect_left(starts, ts.start - 12 - longest) : bisect_right(starts, ts.start)]):
             if p.end > ts.start:
                 continue
             gap = text[p.end : ts.start]
@@ -60,7 +63,7 @@ def _state_after_name(person: Span, index: EntityIndex, text: str) -> str | None
     if not m:
         return None
     at = person.end + m.end()
-    states = [s.key for s in index.mentions if s.start == at and s.type == "Country"]
+    states = [s.key for s in index.where.starting(at, at) if s.type == "Country"]
     return states[0] if states else None
 
 
@@ -132,7 +135,7 @@ def _share_plural(ts: TitleSpan, persons: list[Span], index: EntityIndex, text: 
 
 def _country_named(words: str, near: int, index: EntityIndex) -> str | None:
     words = words.strip()
-    for m in index.mentions:
-        if m.type == "Country" and m.text == words and abs(m.start - near) < 200:
+    for m in index.where.starting(near - 199, near + 199):
+        if m.type == "Country" and m.text == words:
             return m.key
     return None

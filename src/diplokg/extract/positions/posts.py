@@ -132,19 +132,26 @@ def _drop_bare_repeats(positions: list[tuple[tuple, Position]], guessed: set[tup
     generic = set(_cues()["generic_titles"])
     bare = lambda p: _strip_modifiers(p.title) in generic  # noqa: E731
     kept = [(k, p) for k, p in positions if not bare(p)]
+    of_holder: dict[str, list[Position]] = {}  # the kept posts of each holder
+    for _, q in kept:
+        of_holder.setdefault(q.holder, []).append(q)
     for key, p in positions:
         if not bare(p):
             continue
         t = _strip_modifiers(p.title)
         rank = _rank(t)
         redundant = any(
-            q.holder == p.holder and (q.of == p.of or key in guessed)
+            (q.of == p.of or key in guessed)
             and (q.title.startswith(t + " ") or (rank is not None and _rank(q.title) == rank)
                  or (t == "ministro" and _rank(q.title) == "minister") or post_class(q.title) == post_class(t))
-            for _, q in kept)
+            for q in of_holder.get(p.holder, ()))
         if not redundant:
             kept.append((key, p))
-    kept.sort(key=lambda kp: positions.index(kp))
+            of_holder.setdefault(p.holder, []).append(p)
+    first_at: dict = {}
+    for i, kp in enumerate(positions):
+        first_at.setdefault(kp, i)
+    kept.sort(key=lambda kp: first_at[kp])
     return [p for _, p in kept]
 
 
@@ -176,14 +183,18 @@ def _government_heads(index: EntityIndex, text: str, positions: list[Position]) 
 def _most_named_state(index: EntityIndex, exclude: set) -> str | None:
     """The state the article names most (a ministry or government of it counts too), other
     than the excluded ones; ties go to the first named."""
-    counts: dict[str, int] = {}
-    first: dict[str, int] = {}
-    for m in sorted(index.mentions + index.demonym_mentions, key=lambda m: m.start):
-        key = m.key if m.type == "Country" else m.country if m.type == "GovernmentBody" else None
-        if key and key.startswith("country/") and key not in exclude:
-            counts[key] = counts.get(key, 0) + 1
-            first.setdefault(key, m.start)
-    return max(counts, key=lambda k: (counts[k], -first[k])) if counts else None
+    if "named_states" not in index.memo:  # counted once per article
+        counts: dict[str, int] = {}
+        first: dict[str, int] = {}
+        for m in sorted(index.mentions + index.demonym_mentions, key=lambda m: m.start):
+            key = m.key if m.type == "Country" else m.country if m.type == "GovernmentBody" else None
+            if key and key.startswith("country/"):
+                counts[key] = counts.get(key, 0) + 1
+                first.setdefault(key, m.start)
+        index.memo["named_states"] = counts, first
+    counts, first = index.memo["named_states"]
+    states = [k for k in counts if k not in exclude]
+    return max(states, key=lambda k: (counts[k], -first[k])) if states else None
 
 
 def _mirrored(ts: TitleSpan, titles: list[TitleSpan], text: str) -> TitleSpan | None:
@@ -213,7 +224,7 @@ def _state_before(ts: TitleSpan, index: EntityIndex, text: str) -> str | None:
     between; or the state of a place named after the last official ("viajará a Madrid, donde
     se reunirá con el rey Felipe VI": Spain)."""
     start = max(text.rfind(". ", 0, ts.start), text.rfind("\n", 0, ts.start)) + 1
-    before = sorted((m for m in index.mentions + index.demonym_mentions if start <= m.start and m.end <= ts.start),
+    before = sorted(index.where.inside(start, ts.start) + index.demonyms_where.inside(start, ts.start),
                     key=lambda m: m.start)
     last_person = max((m.end for m in before if m.type == "Person"), default=-1)
     if last_person < 0:
