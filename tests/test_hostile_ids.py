@@ -10,31 +10,16 @@ later one, which is skipped; the first is stored, the run exits 2.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
-from diplokg.cli import main
+from cli_run import run_cli as _cli
+from cli_run import write_file as _write
 from diplokg.rdf.iris import article_iri
 from diplokg.stores import OxigraphStore
 
 BODY = "El canciller de Chile, Tomás Pérez, se reunió en Lima con el presidente del Perú.\n"
 OTHER = "La ministra de Relaciones Exteriores de Colombia viajó a Quito para reunirse con su homólogo.\n"
-
-
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _cli(*argv) -> SimpleNamespace:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return SimpleNamespace(code=code, out=out.getvalue(), err=err.getvalue())
 
 
 def _stored(location: Path) -> dict[str, str]:

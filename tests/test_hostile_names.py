@@ -7,34 +7,18 @@ so two long ids never share a file and the name is the same in every build.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-from pathlib import Path
-from types import SimpleNamespace
 
 from rdflib import Dataset, Graph, Literal
 
-from diplokg.cli import main
+from cli_run import run_cli as _cli
+from cli_run import write_file as _write
 from diplokg.pipeline import article_turtle_name
 from diplokg.rdf.iris import article_iri
 from diplokg.rdf.vocab import DCTERMS
 
 BODY = "El canciller de Chile, Tomás Pérez, se reunió en Lima con el presidente del Perú.\n"
 OTHER = "La ministra de Relaciones Exteriores de Colombia viajó a Quito para reunirse con su homólogo.\n"
-
-
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _cli(*argv) -> SimpleNamespace:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return SimpleNamespace(code=code, out=out.getvalue(), err=err.getvalue())
 
 
 def test_build_with_a_very_long_id_writes_every_output(tmp_path):

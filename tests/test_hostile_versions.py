@@ -8,18 +8,15 @@ same hash, so an identical re-ingest is still "unchanged".
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from diplokg.cli import main
+from cli_run import run_cli as _cli
 from diplokg.model import Article
 from diplokg.pipeline import ingest
 from diplokg.rdf.iris import article_iri
@@ -36,13 +33,6 @@ def _article_file(path: Path, **changes: str) -> Path:
     front = "".join(f"{k}: {v}\n" for k, v in meta.items())
     path.write_text(f"---\n{front}---\n{BODY}", encoding="utf-8")
     return path
-
-
-def _cli(*argv) -> SimpleNamespace:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return SimpleNamespace(code=code, out=out.getvalue(), err=err.getvalue())
 
 
 def _value(location: Path, prop: URIRef):

@@ -13,9 +13,7 @@ test is skipped only where a process may not drop them.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
-import io
 import os
 import subprocess
 import sys
@@ -24,7 +22,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from diplokg.cli import main
+from cli_run import run_cli as _cli
+from cli_run import write_file
 from diplokg.read import iter_input_files, read_articles
 
 BODY = "El canciller de Chile, Tomás Pérez, se reunió en Lima con el presidente del Perú.\n"
@@ -33,16 +32,7 @@ NOBODY = 65534
 
 
 def _write(path: Path, text: str = BODY) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _cli(*argv) -> SimpleNamespace:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return SimpleNamespace(code=code, out=out.getvalue(), err=err.getvalue())
+    return write_file(path, text)
 
 
 def _ids(out: str) -> list[str]:
