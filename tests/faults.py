@@ -9,8 +9,6 @@ signal is sent after `after_lines` lines of output plus `delay` seconds.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import signal
 import subprocess
@@ -23,7 +21,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import isomorphic
 
-from diplokg.cli import main
+from cli_run import run_cli
 from diplokg.lifecycle import INFERRED_GRAPH
 from diplokg.rdf.vocab import DIP
 from diplokg.stores import CONTACTS_GRAPH, ONTOLOGY_GRAPH
@@ -93,10 +91,8 @@ def raw_graphs(location: Path) -> tuple[set[str], set[str]]:
 
 def cli(*argv: str) -> tuple[int, str, str]:
     """`diplokg ARGV` in this process: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
+    r = run_cli(*argv)
+    return r.code, r.out, r.err
 
 
 def assert_store_sound(location: Path, workdir: Path) -> dict[str, rdflib.Graph]:

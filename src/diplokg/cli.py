@@ -217,8 +217,8 @@ def _ingest(args, inputs, store) -> int:
     A missing path or an unsupported file named on the command line stops everything before
     anything is read. Any other bad input (an unreadable, empty, binary, too large or
     non-Spanish file, a bad .jsonl line, an article the extraction fails on) is reported as
-    one line `diplokg: path[:line]: reason` on stderr and skipped; the good articles are still stored, each whole or not at
-    all, and nothing already stored is lost."""
+    one line `diplokg: path[:line]: reason` on stderr and skipped; the good articles are
+    still stored, each whole or not at all, and nothing already stored is lost."""
     from .pipeline import IngestReport, ingest
     from .read import read_articles
     from .walk import check_inputs
@@ -250,7 +250,8 @@ def _ingest(args, inputs, store) -> int:
         ingest(read_articles(files, on_error=report), store, on_article=on_article, jobs=getattr(args, "jobs", 1),
                report=report_, on_error=report)
     except KeyboardInterrupt as exc:  # what was stored is stored; say how much
-        exc.detail = (f"; {report_.total} article(s) stored ({report_.summary().split(': ', 1)[1]}), "
+        stored = report_.total - len(report_.failed)
+        exc.detail = (f"; {stored} article(s) stored ({report_.counts()}), "
                       "the rest not: the same command again goes on")
         raise
     finally:

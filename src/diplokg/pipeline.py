@@ -37,10 +37,12 @@ class IngestReport:
     def total(self) -> int:
         return len(self.added) + len(self.replaced) + len(self.unchanged) + len(self.failed)
 
-    def summary(self) -> str:
+    def counts(self) -> str:
         failed = f", {len(self.failed)} failed" if self.failed else ""
-        return (f"{self.total} article(s): {len(self.added)} added, {len(self.replaced)} replaced, "
-                f"{len(self.unchanged)} unchanged{failed}")
+        return f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged{failed}"
+
+    def summary(self) -> str:
+        return f"{self.total} article(s): {self.counts()}"
 
 
 def ensure_ontology(store: Store) -> None:
